@@ -1,0 +1,143 @@
+package io.tern.rpc.cluster;
+
+import io.tern.rpc.Idempotent;
+import io.tern.rpc.RpcException;
+import io.tern.rpc.RpcStatusException;
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.RemoteExceptions;
+import io.tern.rpc.protocol.RpcRequest;
+import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.protocol.Status;
+import io.tern.rpc.protocol.serialize.Serializer;
+import io.tern.rpc.protocol.serialize.Serializers;
+import io.tern.rpc.transport.CallSpec;
+import io.tern.rpc.transport.MethodCodecs;
+import io.tern.rpc.transport.RpcContext;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns a Java call on the service interface into an {@link Invocation}. Async methods (returning
+ * {@code CompletableFuture}) return at once and complete on the connection's I/O thread, so no thread is parked
+ * per call; blocking methods are the async call plus a wait. toString/equals/hashCode and default methods run locally.
+ */
+final class ProxyHandler implements InvocationHandler {
+    private final Class<?> interfaceClass;
+    private final String serviceKey;
+    private final Invoker invoker;
+    private final String target;
+    private final long timeoutNanos;
+    private final List<String> exceptionPackages;
+    private final Map<Method, ProxyMethod> methods = new HashMap<>();
+
+    ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
+                 Serializer serializer, Compression compression, List<String> exceptionPackages) {
+        this.interfaceClass = interfaceClass;
+        this.serviceKey = serviceKey;
+        this.invoker = invoker;
+        this.target = target;
+        this.timeoutNanos = timeout.toNanos();
+        this.exceptionPackages = List.copyOf(exceptionPackages);
+        boolean allIdempotent = interfaceClass.isAnnotationPresent(Idempotent.class);
+        for (Method m : interfaceClass.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
+                continue;
+            }
+            MethodCodecs codecs = new MethodCodecs(m);
+            CallSpec spec;
+            try {
+                spec = CallSpec.of(codecs, serializer, compression);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot refer to " + serviceKey + ": " + e.getMessage(), e);
+            }
+            methods.put(m, new ProxyMethod(spec, codecs.descriptors(), codecs.async(),
+                    allIdempotent || m.isAnnotationPresent(Idempotent.class), m.getExceptionTypes()));
+        }
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        ProxyMethod pm = methods.get(method);
+        if (pm == null) {
+            return invokeLocally(proxy, method, args);
+        }
+        long now = System.nanoTime();
+        long budget = timeoutNanos;
+        Map<String, String> attachments = new HashMap<>(4);
+        RpcContext context = RpcContext.current();
+        if (context != null) {
+            budget = Math.min(budget, context.remainingNanos());
+            attachments.put(RpcRequest.NO_RETRY, "1");
+        }
+        attachments.put(RpcRequest.DEADLINE_MS, Long.toString(Math.max(0, budget / 1_000_000L)));
+        attachments.put(RpcRequest.ATTEMPT, "0");
+        RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? new Object[0] : args, attachments);
+        Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
+        CompletableFuture<Object> result = invoker.invoke(invocation).thenApply(this::unwrap);
+        if (pm.async) {
+            return result;
+        }
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw toThrowable(e.getCause(), pm);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(false);
+            throw new RpcException(Status.INTERNAL_ERROR, "interrupted while waiting for " + pm.spec.description() + " on " + target, true, e);
+        }
+    }
+
+    private Object unwrap(RpcResponse response) {
+        if (response.status() == Status.OK) {
+            return response.result();
+        }
+        if (response.status() == Status.APPLICATION_ERROR) {
+            throw new CompletionException(RemoteExceptions.rebuild(response.errors(), Serializers.allowList(),
+                    interfaceClass.getClassLoader(), exceptionPackages));
+        }
+        throw new RpcStatusException(response.status(), response.status() + " from " + target + " for " + serviceKey + ": " + response.message());
+    }
+
+    private static Throwable toThrowable(Throwable cause, ProxyMethod pm) {
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException || cause instanceof Error) {
+            return cause;
+        }
+        for (Class<?> declared : pm.exceptionTypes) {
+            if (declared.isInstance(cause)) {
+                return cause;
+            }
+        }
+        return new RpcException(Status.APPLICATION_ERROR, "provider threw undeclared checked exception " + cause, true, cause);
+    }
+
+    private Object invokeLocally(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "toString" -> "TernProxy[" + serviceKey + " -> " + target + "]";
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException(method.toString());
+            };
+        }
+        if (method.isDefault()) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        throw new UnsupportedOperationException("not a remote method: " + method);
+    }
+
+    private record ProxyMethod(CallSpec spec, String[] descriptors, boolean async, boolean idempotent, Class<?>[] exceptionTypes) {
+    }
+}

@@ -1,0 +1,109 @@
+package io.tern.rpc.cluster;
+
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.ServiceKey;
+import io.tern.rpc.protocol.serialize.Serializer;
+import io.tern.rpc.protocol.serialize.Serializers;
+import io.tern.rpc.transport.RpcClient;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a proxy for a remote service:
+ *
+ * <pre>{@code
+ * HelloService hello = Reference.to(HelloService.class)
+ *         .address("127.0.0.1:7070")
+ *         .timeout(Duration.ofMillis(500))
+ *         .create(client);
+ * }</pre>
+ */
+public final class Reference<T> {
+    private final Class<T> interfaceClass;
+    private String address;
+    private String version = "";
+    private String group = "";
+    private Duration timeout = Duration.ofSeconds(3);
+    private Serializer serializer = Serializers.protostuff();
+    private Compression compression = Compression.NONE;
+    private final List<String> exceptionPackages = new ArrayList<>();
+
+    private Reference(Class<T> interfaceClass) {
+        this.interfaceClass = interfaceClass;
+    }
+
+    public static <T> Reference<T> to(Class<T> interfaceClass) {
+        Objects.requireNonNull(interfaceClass, "interfaceClass");
+        if (!interfaceClass.isInterface()) {
+            throw new IllegalArgumentException(interfaceClass.getName() + " is not an interface: a reference is made to a service interface");
+        }
+        return new Reference<>(interfaceClass);
+    }
+
+    /** A provider address {@code host:port}. */
+    public Reference<T> address(String address) {
+        this.address = address;
+        return this;
+    }
+
+    public Reference<T> version(String version) {
+        this.version = version == null ? "" : version;
+        return this;
+    }
+
+    public Reference<T> group(String group) {
+        this.group = group == null ? "" : group;
+        return this;
+    }
+
+    /** The per-call deadline (rpc.consumer.timeout). */
+    public Reference<T> timeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0, was " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** {@code protostuff} (default) or {@code kryo}. */
+    public Reference<T> serialization(String name) {
+        this.serializer = Serializers.byName(name);
+        return this;
+    }
+
+    public Reference<T> compression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
+        return this;
+    }
+
+    /**
+     * Also rebuild remote exceptions of classes in this package (the service interface's own package is always
+     * allowed); other undeclared types arrive as {@link io.tern.rpc.RemoteException}.
+     */
+    public Reference<T> allowExceptionPackage(String packageName) {
+        exceptionPackages.add(packageName);
+        return this;
+    }
+
+    public String serviceKey() {
+        return ServiceKey.of(interfaceClass.getName(), version, group);
+    }
+
+    /** Creates the proxy over a single provider address. */
+    public T create(RpcClient client) {
+        HostPort hp = HostPort.parse(address, "reference address of " + interfaceClass.getName());
+        return create(new ConnectionInvoker(client.connection(hp.host(), hp.port())), hp.toString());
+    }
+
+    /** Creates the proxy over any invoker stack (used by the cluster layer). */
+    public T create(Invoker invoker, String target) {
+        List<String> packages = new ArrayList<>(exceptionPackages);
+        packages.add(interfaceClass.getPackageName());
+        ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages);
+        return interfaceClass.cast(Proxy.newProxyInstance(interfaceClass.getClassLoader(), new Class<?>[]{interfaceClass}, handler));
+    }
+}

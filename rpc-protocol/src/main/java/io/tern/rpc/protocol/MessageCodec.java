@@ -1,0 +1,208 @@
+package io.tern.rpc.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.tern.rpc.protocol.serialize.CorruptBodyException;
+import io.tern.rpc.protocol.serialize.Serializer;
+import io.tern.rpc.protocol.serialize.ValueCodec;
+import io.tern.rpc.protocol.serialize.Varints;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes and decodes REQUEST and RESPONSE bodies. The envelope (service key, method, parameter descriptors,
+ * attachments, status, error chain) is a fixed compact layout; arguments and results are written by the frame's
+ * codec against their declared types, so decoding never needs a class name from the wire.
+ *
+ * <pre>
+ * REQUEST  body: str serviceKey, str method, varint n, str[n] paramTypes, attachments, args...
+ * RESPONSE body: byte status, attachments, OK: result | else: varint n, n x (str class, str message, stack)
+ * attachments:   varint n, n x (str key, str value);  str: varint (utf8 length + 1, 0 = null), utf8 bytes
+ * </pre>
+ */
+public final class MessageCodec {
+    private static final int MAX_STACK_FRAMES = 64;
+
+    private MessageCodec() {
+    }
+
+    /** Encodes a complete REQUEST frame, compressing the body when {@code compression} applies to its size. */
+    public static ByteBuf encodeRequest(ByteBufAllocator alloc, int requestId, Serializer serializer, Compression compression,
+                                       RpcRequest request, ValueCodec[] argCodecs) throws Exception {
+        ByteBuf buf = alloc.ioBuffer(256);
+        try {
+            int start = FrameHeader.begin(buf, MessageType.REQUEST, serializer.id(), FrameHeader.COMPRESS_NONE, requestId);
+            Varints.writeString(buf, request.serviceKey());
+            Varints.writeString(buf, request.methodName());
+            Varints.writeVarint(buf, request.parameterTypes().length);
+            for (String p : request.parameterTypes()) {
+                Varints.writeString(buf, p);
+            }
+            writeAttachments(buf, request.attachments());
+            Object[] args = request.arguments();
+            for (int i = 0; i < argCodecs.length; i++) {
+                argCodecs[i].write(buf, args[i]);
+            }
+            return finish(alloc, buf, start, compression);
+        } catch (Exception | Error e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    /** Encodes a complete RESPONSE frame. {@code resultCodec} may be null when the status is not OK. */
+    public static ByteBuf encodeResponse(ByteBufAllocator alloc, int requestId, Serializer serializer, Compression compression,
+                                         RpcResponse response, ValueCodec resultCodec) throws Exception {
+        ByteBuf buf = alloc.ioBuffer(128);
+        try {
+            int start = FrameHeader.begin(buf, MessageType.RESPONSE, serializer.id(), FrameHeader.COMPRESS_NONE, requestId);
+            buf.writeByte(response.status().code());
+            writeAttachments(buf, response.attachments());
+            if (response.status() == Status.OK) {
+                resultCodec.write(buf, response.result());
+            } else {
+                List<RpcResponse.RemoteError> errors = response.errors();
+                Varints.writeVarint(buf, errors.size());
+                for (RpcResponse.RemoteError e : errors) {
+                    Varints.writeString(buf, e.className());
+                    Varints.writeString(buf, e.message());
+                    StackTraceElement[] st = e.stackTrace();
+                    int n = Math.min(st.length, MAX_STACK_FRAMES);
+                    Varints.writeVarint(buf, n);
+                    for (int i = 0; i < n; i++) {
+                        Varints.writeString(buf, st[i].getClassName());
+                        Varints.writeString(buf, st[i].getMethodName());
+                        Varints.writeString(buf, st[i].getFileName());
+                        Varints.writeVarint(buf, st[i].getLineNumber() + 2); // -2 marks a native method
+                    }
+                }
+            }
+            return finish(alloc, buf, start, compression);
+        } catch (Exception | Error e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    private static ByteBuf finish(ByteBufAllocator alloc, ByteBuf buf, int start, Compression compression) {
+        int bodyLength = buf.writerIndex() - start - FrameHeader.LENGTH;
+        if (!compression.appliesTo(bodyLength)) {
+            FrameHeader.finish(buf, start);
+            return buf;
+        }
+        ByteBuf compressed = alloc.ioBuffer(FrameHeader.LENGTH + bodyLength / 2);
+        try {
+            compressed.writeBytes(buf, start, FrameHeader.LENGTH);
+            compressed.setByte(FrameHeader.OFFSET_COMPRESS, compression.id());
+            Compression.gzipInto(buf, start + FrameHeader.LENGTH, bodyLength, compressed);
+            FrameHeader.finish(compressed, 0);
+            return compressed;
+        } catch (RuntimeException e) {
+            compressed.release();
+            throw e;
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** The routing part of a request body; the reader index is left at the first argument. */
+    public record RequestHead(String serviceKey, String methodName, String[] parameterTypes, Map<String, String> attachments) {
+    }
+
+    public static RequestHead decodeRequestHead(ByteBuf body) {
+        try {
+            String serviceKey = Varints.readString(body);
+            String method = Varints.readString(body);
+            if (serviceKey == null || method == null) {
+                throw new CorruptBodyException("request without service key or method name");
+            }
+            int n = Varints.readCount(body);
+            String[] types = new String[n];
+            for (int i = 0; i < n; i++) {
+                types[i] = Varints.readString(body);
+            }
+            return new RequestHead(serviceKey, method, types, readAttachments(body));
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptBodyException("truncated request body", e);
+        }
+    }
+
+    public static Object[] decodeArguments(ByteBuf body, ValueCodec[] codecs) {
+        Object[] args = new Object[codecs.length];
+        try {
+            for (int i = 0; i < codecs.length; i++) {
+                args[i] = codecs[i].read(body);
+            }
+        } catch (CorruptBodyException e) {
+            throw e;
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptBodyException("truncated arguments", e);
+        } catch (Exception e) {
+            throw new CorruptBodyException("arguments could not be decoded: " + e, e);
+        }
+        if (body.isReadable()) {
+            throw new CorruptBodyException(body.readableBytes() + " unexpected bytes after the last argument");
+        }
+        return args;
+    }
+
+    /** Decodes a RESPONSE body; {@code resultCodec} reads the result of an OK response. */
+    public static RpcResponse decodeResponse(ByteBuf body, ValueCodec resultCodec) {
+        try {
+            Status status = Status.ofCode(body.readByte());
+            if (status == null) {
+                throw new CorruptBodyException("unknown response status");
+            }
+            Map<String, String> attachments = readAttachments(body);
+            if (status == Status.OK) {
+                return new RpcResponse(status, resultCodec.read(body), List.of(), attachments);
+            }
+            int n = Varints.readCount(body);
+            List<RpcResponse.RemoteError> errors = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String cls = Varints.readString(body);
+                String msg = Varints.readString(body);
+                int frames = Varints.readCount(body);
+                StackTraceElement[] st = new StackTraceElement[frames];
+                for (int f = 0; f < frames; f++) {
+                    String declaring = Varints.readString(body);
+                    String method = Varints.readString(body);
+                    String file = Varints.readString(body);
+                    int line = Varints.readVarint(body) - 2;
+                    st[f] = new StackTraceElement(declaring == null ? "?" : declaring, method == null ? "?" : method, file, line);
+                }
+                errors.add(new RpcResponse.RemoteError(cls, msg, st));
+            }
+            return new RpcResponse(status, null, errors, attachments);
+        } catch (CorruptBodyException e) {
+            throw e;
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptBodyException("truncated response body", e);
+        } catch (Exception e) {
+            throw new CorruptBodyException("response could not be decoded: " + e, e);
+        }
+    }
+
+    private static void writeAttachments(ByteBuf buf, Map<String, String> attachments) {
+        Varints.writeVarint(buf, attachments.size());
+        for (Map.Entry<String, String> e : attachments.entrySet()) {
+            Varints.writeString(buf, e.getKey());
+            Varints.writeString(buf, e.getValue());
+        }
+    }
+
+    private static Map<String, String> readAttachments(ByteBuf body) {
+        int n = Varints.readCount(body);
+        if (n == 0) {
+            return Map.of();
+        }
+        Map<String, String> map = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            map.put(Varints.readString(body), Varints.readString(body));
+        }
+        return map;
+    }
+}

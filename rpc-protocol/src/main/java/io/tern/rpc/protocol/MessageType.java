@@ -1,0 +1,17 @@
+package io.tern.rpc.protocol;
+
+/** The message type byte of a frame (SPEC §2). */
+public final class MessageType {
+    public static final byte REQUEST = 1;
+    public static final byte RESPONSE = 2;
+    public static final byte PING = 3;
+    public static final byte PONG = 4;
+    public static final byte GOAWAY = 5;
+
+    private MessageType() {
+    }
+
+    public static boolean isKnown(int type) {
+        return type >= REQUEST && type <= GOAWAY;
+    }
+}

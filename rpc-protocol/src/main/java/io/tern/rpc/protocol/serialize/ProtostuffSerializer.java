@@ -1,0 +1,267 @@
+package io.tern.rpc.protocol.serialize;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.protostuff.LinkedBuffer;
+import io.protostuff.ProtobufException;
+import io.protostuff.ProtostuffIOUtil;
+import io.protostuff.Schema;
+import io.protostuff.runtime.DefaultIdStrategy;
+import io.protostuff.runtime.RuntimeSchema;
+
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Date;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Protostuff codec (codec byte 1, the default). Values are written against their declared type: top-level values
+ * through {@link TypedCodecs}, POJOs through Protostuff runtime schemas. Protostuff only reads a class name from
+ * the wire for polymorphic fields (declared {@code Object}, abstract, interface, or nested collections), so such
+ * fields are refused when a service is exported or referenced: with this codec no class name is ever read.
+ */
+public final class ProtostuffSerializer implements Serializer {
+    public static final byte ID = 1;
+
+    private final AllowList allowList;
+    private final DefaultIdStrategy strategy = new DefaultIdStrategy(
+            (DefaultIdStrategy.DEFAULT_FLAGS | DefaultIdStrategy.PRESERVE_NULL_ELEMENTS)
+                    & ~DefaultIdStrategy.AUTO_LOAD_POLYMORPHIC_CLASSES, null, 0);
+    private final TypedCodecs typed = new TypedCodecs(this);
+    private final Map<Class<?>, Boolean> checked = new ConcurrentHashMap<>();
+    private final FastThreadLocal<LinkedBuffer> buffers = new FastThreadLocal<>() {
+        @Override
+        protected LinkedBuffer initialValue() {
+            return LinkedBuffer.allocate(512);
+        }
+    };
+
+    public ProtostuffSerializer(AllowList allowList) {
+        this.allowList = allowList;
+    }
+
+    @Override
+    public byte id() {
+        return ID;
+    }
+
+    @Override
+    public String name() {
+        return "protostuff";
+    }
+
+    @Override
+    public ValueCodec codecFor(Type declaredType) {
+        allowList.allow(declaredType);
+        return typed.codecFor(declaredType, declaredType.getTypeName());
+    }
+
+    /** A length-prefixed Protostuff message codec for a POJO class, after checking its fields are all static types. */
+    ValueCodec pojoCodec(Class<?> pojo, String where) {
+        checkPojo(pojo, where);
+        @SuppressWarnings("unchecked")
+        Schema<Object> schema = (Schema<Object>) RuntimeSchema.getSchema(pojo, strategy);
+        return new ValueCodec() {
+            @Override
+            public void write(ByteBuf out, Object value) throws Exception {
+                LinkedBuffer buffer = buffers.get();
+                try {
+                    int size = ProtostuffIOUtil.writeTo(buffer, value, schema);
+                    Varints.writeVarint(out, size);
+                    out.ensureWritable(size);
+                    LinkedBuffer.writeTo(new ByteBufSink(out), buffer);
+                } finally {
+                    buffer.clear();
+                }
+            }
+
+            @Override
+            public Object read(ByteBuf in) {
+                int size = Varints.readCount(in);
+                Object message = schema.newMessage();
+                try {
+                    if (in.hasArray()) {
+                        ProtostuffIOUtil.mergeFrom(in.array(), in.arrayOffset() + in.readerIndex(), size, message, schema);
+                    } else {
+                        ProtostuffIOUtil.mergeFrom(ByteBufUtil.getBytes(in, in.readerIndex(), size, false), message, schema);
+                    }
+                } catch (RuntimeException e) {
+                    throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": " + e.getMessage(), e);
+                }
+                in.skipBytes(size);
+                return message;
+            }
+        };
+    }
+
+    /**
+     * Refuses POJO fields Protostuff would treat polymorphically, and registers delegates for the value types it
+     * cannot read reflectively on modern JDKs (java.time, records, UUID), all before the schema is built.
+     */
+    private void checkPojo(Class<?> pojo, String where) {
+        if (checked.containsKey(pojo)) {
+            return;
+        }
+        if (pojo.isInterface() || Modifier.isAbstract(pojo.getModifiers())) {
+            throw unsupported(where, pojo, "is abstract; declare a concrete class");
+        }
+        checked.put(pojo, Boolean.TRUE); // mark first: cyclic types are checked once
+        for (Class<?> k = pojo; k != null && k != Object.class; k = k.getSuperclass()) {
+            if (AllowList.isJdk(k)) {
+                throw unsupported(where, pojo, "extends JDK class " + k.getName() + ", which protostuff cannot read reflectively");
+            }
+            for (Field f : k.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
+                    continue;
+                }
+                checkField(f.getGenericType(), where + " > " + k.getSimpleName() + "." + f.getName(), false);
+            }
+        }
+    }
+
+    private void checkField(Type type, String where, boolean inCollection) {
+        Class<?> raw = Types.raw(type);
+        if (raw.isPrimitive() || isProtostuffScalar(raw) || raw.isEnum()) {
+            return;
+        }
+        if (TypedCodecs.isDelegateValue(raw) || raw.isRecord()) {
+            registerDelegate(raw, type, where);
+            return;
+        }
+        if (raw.isArray()) {
+            if (inCollection) {
+                throw unsupported(where, raw, "is an array inside a collection; wrap it in a class");
+            }
+            Class<?> component = raw.getComponentType();
+            if (component.isPrimitive() || isProtostuffScalar(component) || component.isEnum()) {
+                return;
+            }
+            throw unsupported(where, raw, "is an array of objects inside a class; use a List instead");
+        }
+        if (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)) {
+            if (inCollection) {
+                throw unsupported(where, raw, "is a collection nested in a collection field; wrap the inner one in a class");
+            }
+            if (!TypedCodecs.isSupportedContainer(raw)) {
+                throw unsupported(where, raw, "is not a java.util collection or map type protostuff can rebuild");
+            }
+            if (Map.class.isAssignableFrom(raw)) {
+                checkField(Types.argument(type, 0), where + "<key>", true);
+                checkField(Types.argument(type, 1), where + "<value>", true);
+            } else {
+                checkField(Types.argument(type, 0), where + "<element>", true);
+            }
+            return;
+        }
+        if (raw == Object.class || raw.isInterface() || Modifier.isAbstract(raw.getModifiers()) || Throwable.class.isAssignableFrom(raw)
+                || AllowList.isJdk(raw)) {
+            throw unsupported(where, raw, "is polymorphic or a JDK internal type; protostuff would have to load a class named by the peer."
+                    + " Declare a concrete class, or use rpc.serialization=kryo");
+        }
+        checkPojo(raw, where);
+    }
+
+    private void registerDelegate(Class<?> raw, Type type, String where) {
+        if (strategy.isDelegateRegistered(raw)) {
+            return;
+        }
+        ValueCodec codec = typed.codecFor(type, where);
+        strategy.registerDelegate(new BytesDelegate<>(raw, codec));
+    }
+
+    static boolean isProtostuffScalar(Class<?> c) {
+        return c == String.class || c == Integer.class || c == Long.class || c == Boolean.class || c == Double.class
+                || c == Float.class || c == Short.class || c == Byte.class || c == Character.class || c == BigDecimal.class
+                || c == BigInteger.class || c == Date.class || c == byte[].class;
+    }
+
+    static IllegalArgumentException unsupported(String where, Class<?> type, String why) {
+        return new IllegalArgumentException("protostuff cannot carry " + where + ": " + type.getName() + " " + why);
+    }
+
+    /** Writes a {@link LinkedBuffer}'s chunks straight into a ByteBuf. */
+    private static final class ByteBufSink extends OutputStream {
+        private final ByteBuf out;
+
+        ByteBufSink(ByteBuf out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            out.writeByte(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            out.writeBytes(b, off, len);
+        }
+    }
+
+    /** Carries a value type inside a Protostuff message as a bytes field encoded by {@link TypedCodecs}. */
+    private static final class BytesDelegate<T> implements io.protostuff.runtime.Delegate<T> {
+        private final Class<?> type;
+        private final ValueCodec codec;
+
+        BytesDelegate(Class<?> type, ValueCodec codec) {
+            this.type = type;
+            this.codec = codec;
+        }
+
+        @Override
+        public io.protostuff.WireFormat.FieldType getFieldType() {
+            return io.protostuff.WireFormat.FieldType.BYTES;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T readFrom(io.protostuff.Input input) throws java.io.IOException {
+            ByteBuf buf = Unpooled.wrappedBuffer(input.readByteArray());
+            try {
+                return (T) codec.read(buf);
+            } catch (CorruptBodyException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ProtobufException("cannot decode a " + type.getName() + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void writeTo(io.protostuff.Output output, int number, T value, boolean repeated) throws java.io.IOException {
+            ByteBuf buf = Unpooled.buffer(32);
+            try {
+                codec.write(buf, value);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException(e);
+            }
+            output.writeByteArray(number, ByteBufUtil.getBytes(buf), repeated);
+        }
+
+        @Override
+        public void transfer(io.protostuff.Pipe pipe, io.protostuff.Input input, io.protostuff.Output output, int number,
+                             boolean repeated) throws java.io.IOException {
+            input.transferByteRangeTo(output, false, number, repeated);
+        }
+
+        @Override
+        public Class<?> typeClass() {
+            return type;
+        }
+    }
+
+    Set<Class<?>> checkedPojos() {
+        return checked.keySet();
+    }
+}

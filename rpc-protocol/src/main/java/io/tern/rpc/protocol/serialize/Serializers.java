@@ -1,0 +1,49 @@
+package io.tern.rpc.protocol.serialize;
+
+import java.util.Locale;
+
+/**
+ * The process-wide serializers and their shared {@link AllowList}. Exporting or referencing a service adds its
+ * signature types to the allow-list; a peer can name nothing else.
+ */
+public final class Serializers {
+    private static final AllowList ALLOW_LIST = new AllowList();
+    private static final ProtostuffSerializer PROTOSTUFF = new ProtostuffSerializer(ALLOW_LIST);
+    private static final KryoSerializer KRYO = new KryoSerializer(ALLOW_LIST);
+    private static final Serializer[] BY_ID = {null, PROTOSTUFF, KRYO};
+
+    private Serializers() {
+    }
+
+    public static AllowList allowList() {
+        return ALLOW_LIST;
+    }
+
+    public static Serializer protostuff() {
+        return PROTOSTUFF;
+    }
+
+    public static Serializer kryo() {
+        return KRYO;
+    }
+
+    /** All serializers, indexed by codec byte (index 0 is null: "no body"). */
+    public static Serializer[] all() {
+        return BY_ID.clone();
+    }
+
+    /** The serializer for a codec byte, or null if the byte names none. */
+    public static Serializer byId(int id) {
+        return id > 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+
+    /** The serializer for a configuration name; the error lists the accepted names. */
+    public static Serializer byName(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "protostuff" -> PROTOSTUFF;
+            case "kryo" -> KRYO;
+            default -> throw new IllegalArgumentException("unknown serialization '" + name + "': use protostuff or kryo");
+        };
+    }
+}

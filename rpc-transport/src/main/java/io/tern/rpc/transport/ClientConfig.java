@@ -1,0 +1,112 @@
+package io.tern.rpc.transport;
+
+import io.tern.rpc.protocol.FrameHeader;
+
+import java.time.Duration;
+
+/** Immutable client (consumer transport) settings, validated once when built. */
+public final class ClientConfig {
+    private final int ioThreads;
+    private final int maxFrameLength;
+    private final Duration connectTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration reconnectMinBackoff;
+    private final Duration reconnectMaxBackoff;
+
+    private ClientConfig(Builder b) {
+        this.ioThreads = b.ioThreads;
+        this.maxFrameLength = b.maxFrameLength;
+        this.connectTimeout = b.connectTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.reconnectMinBackoff = b.reconnectMinBackoff;
+        this.reconnectMaxBackoff = b.reconnectMaxBackoff;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ClientConfig defaults() {
+        return builder().build();
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public Duration reconnectMinBackoff() {
+        return reconnectMinBackoff;
+    }
+
+    public Duration reconnectMaxBackoff() {
+        return reconnectMaxBackoff;
+    }
+
+    public static final class Builder {
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private int maxFrameLength = FrameHeader.DEFAULT_MAX_FRAME_LENGTH;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private Duration reconnectMinBackoff = Duration.ofMillis(50);
+        private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+
+        public Builder ioThreads(int n) {
+            this.ioThreads = n;
+            return this;
+        }
+
+        public Builder maxFrameLength(int bytes) {
+            this.maxFrameLength = bytes;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return this;
+        }
+
+        /** PING after this much write-idle time; the connection is dead after 3 intervals without inbound bytes. */
+        public Builder heartbeatInterval(Duration d) {
+            this.heartbeatInterval = d;
+            return this;
+        }
+
+        public Builder reconnectBackoff(Duration min, Duration max) {
+            this.reconnectMinBackoff = min;
+            this.reconnectMaxBackoff = max;
+            return this;
+        }
+
+        public ClientConfig build() {
+            check(ioThreads >= 1, "rpc.consumer.io-threads must be >= 1, was " + ioThreads);
+            check(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
+            check(positive(connectTimeout), "rpc.consumer.connect-timeout must be > 0, was " + connectTimeout);
+            check(positive(heartbeatInterval), "rpc.heartbeat.interval must be > 0, was " + heartbeatInterval);
+            check(positive(reconnectMinBackoff) && positive(reconnectMaxBackoff) && reconnectMinBackoff.compareTo(reconnectMaxBackoff) <= 0,
+                    "reconnect backoff must satisfy 0 < min <= max, was " + reconnectMinBackoff + ".." + reconnectMaxBackoff);
+            return new ClientConfig(this);
+        }
+
+        private static boolean positive(Duration d) {
+            return d != null && !d.isNegative() && !d.isZero();
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

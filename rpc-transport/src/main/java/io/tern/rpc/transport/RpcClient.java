@@ -1,0 +1,90 @@
+package io.tern.rpc.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The consumer side's transport: one event loop group, one timer wheel for call timeouts, and one multiplexed
+ * {@link ClientConnection} per provider address, shared by every proxy that calls that address.
+ */
+public final class RpcClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
+
+    private final ClientConfig config;
+    private final EventLoopGroup group;
+    private final Timer timer;
+    private final Bootstrap bootstrap;
+    private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public RpcClient(ClientConfig config) {
+        this.config = config;
+        this.group = Transports.group(config.ioThreads(), "tern-client-io");
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("tern-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(Transports.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** The shared connection to {@code host:port}, connecting on first use. */
+    public ClientConnection connection(String host, int port) {
+        if (closed) {
+            throw new IllegalStateException("this RpcClient is closed");
+        }
+        return connections.computeIfAbsent(host + ":" + port, k -> new ClientConnection(this, host, port));
+    }
+
+    /** Closes and forgets the connection to an address no reference uses any more. */
+    public void release(String host, int port) {
+        ClientConnection c = connections.remove(host + ":" + port);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    Timer timer() {
+        return timer;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<ClientConnection> all = new ArrayList<>(connections.values());
+        connections.clear();
+        for (ClientConnection c : all) {
+            c.close();
+        }
+        timer.stop();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.debug("Tern RPC client closed");
+    }
+}

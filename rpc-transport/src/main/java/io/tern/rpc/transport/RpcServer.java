@@ -1,0 +1,200 @@
+package io.tern.rpc.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Tern RPC provider endpoint: a Netty server with a dispatch table of exported services and a bounded
+ * business executor. {@link #close()} drains: it stops accepting, sends GOAWAY, answers new requests with
+ * SHUTTING_DOWN, waits for in-flight calls up to the shutdown grace, then closes.
+ */
+public final class RpcServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
+    private final ServerConfig config;
+    private final Map<String, ExportedService> services = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor executor;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object drainLock = new Object();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+    private ChannelGroup channels;
+    private volatile boolean shuttingDown;
+    private volatile boolean started;
+
+    public RpcServer(ServerConfig config) {
+        this.config = config;
+        BlockingQueue<Runnable> queue = config.executorQueue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.executorQueue());
+        this.executor = new ThreadPoolExecutor(config.executorThreads(), config.executorThreads(), 60, TimeUnit.SECONDS, queue,
+                new DefaultThreadFactory("tern-server-biz", true), new ThreadPoolExecutor.AbortPolicy());
+        this.executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** Adds a service to the dispatch table; may be called before or after {@link #start()}. */
+    public RpcServer export(ExportedService service) {
+        ExportedService previous = services.putIfAbsent(service.serviceKey(), service);
+        if (previous != null) {
+            throw new IllegalStateException("service key " + service.serviceKey() + " is already exported on this server");
+        }
+        log.info("Exported {} ({} mode)", service.serviceKey(), service.mode());
+        return this;
+    }
+
+    public void unexport(String serviceKey) {
+        services.remove(serviceKey);
+    }
+
+    /** Binds and returns once the server accepts connections. */
+    public synchronized RpcServer start() {
+        if (started) {
+            return this;
+        }
+        boss = Transports.group(1, "tern-server-boss");
+        workers = Transports.group(config.ioThreads(), "tern-server-io");
+        channels = new DefaultChannelGroup("tern-server", GlobalEventExecutor.INSTANCE);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("frames", new FrameDecoder(config.maxFrameLength()))
+                                .addLast("handler", new ServerHandler(RpcServer.this));
+                    }
+                });
+        InetSocketAddress bindAddress = config.host() == null || config.host().isEmpty()
+                ? new InetSocketAddress(config.port()) : new InetSocketAddress(config.host(), config.port());
+        try {
+            serverChannel = b.bind(bindAddress).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw new IllegalStateException("cannot bind Tern RPC server to " + bindAddress + ": " + e.getMessage()
+                    + " (is the port in use? set rpc.server.port)", e);
+        }
+        started = true;
+        log.info("Tern RPC server listening on {} ({} transport, {} business threads, queue {})",
+                FrameDecoder.peer(serverChannel.localAddress()), Transports.name(), config.executorThreads(), config.executorQueue());
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    ExportedService service(String key) {
+        return services.get(key);
+    }
+
+    Iterable<String> serviceKeys() {
+        return services.keySet();
+    }
+
+    boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    ThreadPoolExecutor executor() {
+        return executor;
+    }
+
+    void callStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void callFinished() {
+        if (inFlight.decrementAndGet() == 0 && shuttingDown) {
+            synchronized (drainLock) {
+                drainLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Graceful stop: stop accepting, GOAWAY to every client, refuse new requests with SHUTTING_DOWN, wait up to
+     * the shutdown grace for in-flight calls, then close everything.
+     */
+    @Override
+    public synchronized void close() {
+        if (!started) {
+            executor.shutdownNow();
+            return;
+        }
+        started = false;
+        shuttingDown = true;
+        serverChannel.close().syncUninterruptibly();
+        for (Channel ch : channels) {
+            ByteBuf goaway = FrameHeader.control(ch.alloc(), MessageType.GOAWAY, 0);
+            ch.writeAndFlush(goaway);
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        synchronized (drainLock) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn("Shutdown grace of {} ms passed with {} calls still running; closing anyway",
+                    config.shutdownGrace().toMillis(), inFlight.get());
+        }
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        executor.shutdownNow();
+        shutdownGroups();
+        log.info("Tern RPC server on port {} stopped", ((InetSocketAddress) serverChannel.localAddress()).getPort());
+    }
+
+    private void shutdownGroups() {
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.tern.rpc.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.Frame;
+import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.RpcRequest;
+import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.protocol.Status;
+import io.tern.rpc.protocol.serialize.CorruptBodyException;
+import io.tern.rpc.protocol.serialize.Serializer;
+import io.tern.rpc.protocol.serialize.Serializers;
+import io.tern.rpc.protocol.serialize.ValueCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Per-connection server logic. On the I/O thread: answer PING, decode the request envelope and arguments, route
+ * through the dispatch table and refuse what cannot run (bad request, not found, shutting down, busy). The
+ * method runs on the business executor (or inline in DIRECT mode); its response is encoded on that thread and
+ * handed back through the connection's {@link WriteQueue}.
+ */
+final class ServerHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+
+    private final RpcServer server;
+    private WriteQueue writes;
+
+    ServerHandler(RpcServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        writes = new WriteQueue(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Frame frame = (Frame) msg;
+        try {
+            switch (frame.type()) {
+                case MessageType.REQUEST -> onRequest(ctx, frame);
+                case MessageType.PING -> writes.write(FrameHeader.control(ctx.alloc(), MessageType.PONG, frame.requestId()));
+                default -> log.debug("ignoring frame of type {} from client {}", frame.type(), FrameDecoder.peer(ctx.channel().remoteAddress()));
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, Frame frame) {
+        long receivedNanos = System.nanoTime();
+        int id = frame.requestId();
+        Serializer serializer = Serializers.byId(frame.codec());
+        if (serializer == null) {
+            reply(ctx, id, Serializers.protostuff(), RpcResponse.status(Status.BAD_REQUEST,
+                    "request codec " + frame.codec() + " is unknown (1 = protostuff, 2 = kryo)"), null);
+            return;
+        }
+        ByteBuf body = frame.body();
+        ByteBuf inflated = null;
+        try {
+            if (frame.compress() != FrameHeader.COMPRESS_NONE) {
+                inflated = Compression.decompress(frame.compress(), body, server.config().maxFrameLength(), ctx.alloc());
+                body = inflated;
+            }
+            MessageCodec.RequestHead head = MessageCodec.decodeRequestHead(body);
+            ExportedService service = server.service(head.serviceKey());
+            if (service == null) {
+                reply(ctx, id, serializer, RpcResponse.status(Status.SERVICE_NOT_FOUND, "service " + head.serviceKey()
+                        + " is not exported at " + FrameDecoder.peer(ctx.channel().localAddress()) + " (exported: " + String.join(", ", server.serviceKeys()) + ")"), null);
+                return;
+            }
+            ExportedService.ServerMethod method = service.find(head.methodName(), head.parameterTypes());
+            if (method == null) {
+                reply(ctx, id, serializer, RpcResponse.status(Status.METHOD_NOT_FOUND, "service " + head.serviceKey() + " has no method "
+                        + head.methodName() + "(" + String.join(", ", head.parameterTypes()) + ")"), null);
+                return;
+            }
+            ValueCodec[] argCodecs = method.codecs().argCodecs(serializer);
+            if (argCodecs == null) {
+                reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST, method.codecs().unsupportedReason(serializer)), null);
+                return;
+            }
+            if (server.shuttingDown()) {
+                reply(ctx, id, serializer, RpcResponse.status(Status.SHUTTING_DOWN, "provider " + FrameDecoder.peer(ctx.channel().localAddress())
+                        + " is shutting down; call another provider"), null);
+                return;
+            }
+            Object[] args = MessageCodec.decodeArguments(body, argCodecs);
+            ServerCall call = new ServerCall(ctx, id, serializer, method, args, head.attachments(), receivedNanos);
+            dispatch(ctx, service, call);
+        } catch (CorruptBodyException e) {
+            log.debug("bad request {} from {}: {}", id, FrameDecoder.peer(ctx.channel().remoteAddress()), e.getMessage());
+            reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST, "request body could not be decoded: " + e.getMessage()), null);
+        } finally {
+            if (inflated != null) {
+                inflated.release();
+            }
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, ExportedService service, ServerCall call) {
+        server.callStarted();
+        if (service.mode() == ExportedService.ExecutionMode.DIRECT) {
+            call.run();
+            return;
+        }
+        try {
+            server.executor().execute(call);
+        } catch (RejectedExecutionException e) {
+            server.callFinished();
+            reply(ctx, call.id, call.serializer, RpcResponse.status(Status.SERVER_BUSY, "provider " + FrameDecoder.peer(ctx.channel().localAddress())
+                    + " is busy: all " + server.config().executorThreads() + " business threads and " + server.config().executorQueue()
+                    + " queue slots taken (rpc.server.executor-threads / rpc.server.executor-queue)"), null);
+        }
+    }
+
+    /** Encodes and queues a response; an encoding failure becomes an INTERNAL_ERROR response. */
+    void reply(ChannelHandlerContext ctx, int id, Serializer serializer, RpcResponse response, ValueCodec resultCodec) {
+        ByteBuf frame;
+        try {
+            frame = MessageCodec.encodeResponse(ctx.alloc(), id, serializer, server.config().compression(), response, resultCodec);
+        } catch (Exception e) {
+            log.warn("cannot encode the response to request {}: {}", id, e.toString(), e);
+            try {
+                frame = MessageCodec.encodeResponse(ctx.alloc(), id, serializer, Compression.NONE,
+                        RpcResponse.status(Status.INTERNAL_ERROR, "provider could not encode the response: " + e), null);
+            } catch (Exception again) {
+                log.error("cannot encode an INTERNAL_ERROR response to request {}", id, again);
+                return;
+            }
+        }
+        writes.write(frame);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.info("Closing idle connection from {} (no inbound bytes for {} ms, rpc.server.idle-timeout)",
+                    FrameDecoder.peer(ctx.channel().remoteAddress()), server.config().idleTimeout().toMillis());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("Closing connection from {} after an error: {}", FrameDecoder.peer(ctx.channel().remoteAddress()), cause.toString());
+        ctx.close();
+    }
+
+    /** One accepted call: runs the method (or refuses it if its deadline passed in the queue) and replies. */
+    final class ServerCall implements Runnable {
+        final int id;
+        final Serializer serializer;
+        private final ChannelHandlerContext ctx;
+        private final ExportedService.ServerMethod method;
+        private final Object[] args;
+        private final Map<String, String> attachments;
+        private final long deadlineNanos;
+        private final boolean hasDeadline;
+
+        ServerCall(ChannelHandlerContext ctx, int id, Serializer serializer, ExportedService.ServerMethod method, Object[] args,
+                   Map<String, String> attachments, long receivedNanos) {
+            this.ctx = ctx;
+            this.id = id;
+            this.serializer = serializer;
+            this.method = method;
+            this.args = args;
+            this.attachments = attachments;
+            String deadline = attachments.get(RpcRequest.DEADLINE_MS);
+            long ms = parseDeadline(deadline);
+            this.hasDeadline = ms >= 0;
+            this.deadlineNanos = receivedNanos + Math.max(ms, 0) * 1_000_000L;
+        }
+
+        private static long parseDeadline(String value) {
+            if (value == null) {
+                return -1;
+            }
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void run() {
+            if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
+                finish(RpcResponse.status(Status.DEADLINE_EXCEEDED, "deadline passed while the request waited in the provider's queue; not run"));
+                return;
+            }
+            RpcContext previous = RpcContext.enter(new RpcContext(attachments, deadlineNanos, hasDeadline));
+            Object result;
+            try {
+                result = method.invoke(args);
+            } catch (Throwable t) {
+                finish(RpcResponse.error(t));
+                return;
+            } finally {
+                RpcContext.restore(previous);
+            }
+            if (method.codecs().async()) {
+                if (result == null) {
+                    finish(RpcResponse.error(new NullPointerException(method.codecs().describe() + " returned null instead of a CompletableFuture")));
+                    return;
+                }
+                ((CompletionStage<?>) result).whenComplete((value, error) -> finish(error == null ? RpcResponse.ok(value)
+                        : RpcResponse.error(error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error)));
+                return;
+            }
+            finish(RpcResponse.ok(result));
+        }
+
+        private void finish(RpcResponse response) {
+            try {
+                reply(ctx, id, serializer, response, method.codecs().resultCodec(serializer));
+            } finally {
+                server.callFinished();
+            }
+        }
+    }
+}
