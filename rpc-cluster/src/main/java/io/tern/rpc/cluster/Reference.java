@@ -31,6 +31,9 @@ public final class Reference<T> {
     private Serializer serializer = Serializers.protostuff();
     private Compression compression = Compression.NONE;
     private final List<String> exceptionPackages = new ArrayList<>();
+    private String cluster = "failover";
+    private int retries = 2;
+    private LoadBalancer loadBalancer = new RandomLoadBalancer();
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -87,6 +90,34 @@ public final class Reference<T> {
     public Reference<T> allowExceptionPackage(String packageName) {
         exceptionPackages.add(packageName);
         return this;
+    }
+
+    /** {@code failover} (default: retry on another provider, up to {@link #retries}) or {@code failfast}. */
+    public Reference<T> cluster(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!n.equals("failover") && !n.equals("failfast")) {
+            throw new IllegalArgumentException("unknown cluster '" + name + "' (rpc.consumer.cluster): use failover or failfast");
+        }
+        this.cluster = n;
+        return this;
+    }
+
+    /** Extra attempts for failover (rpc.consumer.retries, default 2). */
+    public Reference<T> retries(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be >= 0 (rpc.consumer.retries), was " + retries);
+        }
+        this.retries = retries;
+        return this;
+    }
+
+    public Reference<T> loadBalancer(LoadBalancer loadBalancer) {
+        this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
+        return this;
+    }
+
+    ClusterInvoker clusterInvoker(Directory directory) {
+        return new ClusterInvoker(directory, loadBalancer, cluster.equals("failfast") ? 0 : retries);
     }
 
     public String serviceKey() {

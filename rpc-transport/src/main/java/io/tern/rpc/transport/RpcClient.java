@@ -27,6 +27,7 @@ public final class RpcClient implements AutoCloseable {
     private final Timer timer;
     private final Bootstrap bootstrap;
     private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Integer> users = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public RpcClient(ClientConfig config) {
@@ -52,11 +53,22 @@ public final class RpcClient implements AutoCloseable {
         return connections.computeIfAbsent(host + ":" + port, k -> new ClientConnection(this, host, port));
     }
 
-    /** Closes and forgets the connection to an address no reference uses any more. */
-    public void release(String host, int port) {
-        ClientConnection c = connections.remove(host + ":" + port);
-        if (c != null) {
-            c.close();
+    /** The shared connection to {@code host:port}, counted as used until {@link #release}. */
+    public synchronized ClientConnection acquire(String host, int port) {
+        ClientConnection c = connection(host, port);
+        users.merge(host + ":" + port, 1, Integer::sum);
+        return c;
+    }
+
+    /** Gives back one use; the connection closes when nobody uses it any more. */
+    public synchronized void release(String host, int port) {
+        String key = host + ":" + port;
+        Integer left = users.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+        if (left == null) {
+            ClientConnection c = connections.remove(key);
+            if (c != null) {
+                c.close();
+            }
         }
     }
 

@@ -1,0 +1,50 @@
+package io.tern.rpc.cluster;
+
+import io.tern.rpc.registry.Registries;
+import io.tern.rpc.registry.Registry;
+import io.tern.rpc.registry.RegistryConfig;
+import io.tern.rpc.transport.ClientConfig;
+import io.tern.rpc.transport.RpcClient;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A consumer: transport, registry session and the directories of its references.
+ *
+ * <pre>{@code
+ * TernClient client = new TernClient(ClientConfig.defaults(), RegistryConfig.of("zookeeper://127.0.0.1:2181"));
+ * HelloService hello = client.refer(Reference.to(HelloService.class).retries(2));
+ * }</pre>
+ */
+public final class TernClient implements AutoCloseable {
+    private final RpcClient rpcClient;
+    private final Registry registry;
+    private final List<Directory> directories = new ArrayList<>();
+
+    public TernClient(ClientConfig clientConfig, RegistryConfig registryConfig) {
+        this.registry = Registries.create(registryConfig);
+        this.rpcClient = new RpcClient(clientConfig);
+    }
+
+    /** A proxy whose calls go to the providers the registry lists for the reference's service key. */
+    public synchronized <T> T refer(Reference<T> reference) {
+        Directory directory = new Directory(reference.serviceKey(), registry, rpcClient);
+        directories.add(directory);
+        return reference.create(reference.clusterInvoker(directory), directory.describe());
+    }
+
+    public RpcClient rpcClient() {
+        return rpcClient;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Directory d : directories) {
+            d.close();
+        }
+        directories.clear();
+        rpcClient.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,110 @@
+package io.tern.rpc.cluster;
+
+import io.tern.rpc.registry.ProviderInfo;
+import io.tern.rpc.registry.Registries;
+import io.tern.rpc.registry.Registry;
+import io.tern.rpc.registry.RegistryConfig;
+import io.tern.rpc.transport.ExportedService;
+import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A provider: an {@link RpcServer} plus its registry entries. {@link #start()} binds first and registers only once
+ * the server is ready; {@link #close()} unregisters first, then drains the server (GOAWAY, in-flight calls finish
+ * up to the shutdown grace), then closes the registry session.
+ *
+ * <pre>{@code
+ * TernServer server = new TernServer(ServerConfig.builder().port(7070).build(),
+ *         RegistryConfig.of("zookeeper://127.0.0.1:2181"), null);
+ * server.export(ServiceExport.of(HelloService.class, new HelloServiceImpl()));
+ * server.start();
+ * }</pre>
+ */
+public final class TernServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TernServer.class);
+
+    private final RpcServer server;
+    private final RegistryConfig registryConfig;
+    private final String advertisedHost;
+    private final List<ServiceExport<?>> exports = new ArrayList<>();
+    private final List<ProviderInfo> registered = new ArrayList<>();
+    private Registry registry;
+    private long startedAt;
+
+    /** @param advertisedHost the address to register (null: detect it, see {@link AdvertisedAddress}). */
+    public TernServer(ServerConfig serverConfig, RegistryConfig registryConfig, String advertisedHost) {
+        this.server = new RpcServer(serverConfig);
+        this.registryConfig = registryConfig;
+        this.advertisedHost = AdvertisedAddress.choose(advertisedHost, serverConfig.host(), AdvertisedAddress.localInterfaces());
+    }
+
+    public synchronized TernServer export(ServiceExport<?> export) {
+        server.export(export.toExportedService());
+        exports.add(export);
+        if (registry != null) {
+            register(export);
+        }
+        return this;
+    }
+
+    /** Binds, connects to the registry, then registers every export (providers are visible only once ready). */
+    public synchronized TernServer start() {
+        server.start();
+        try {
+            registry = Registries.create(registryConfig);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        startedAt = System.currentTimeMillis();
+        for (ServiceExport<?> export : exports) {
+            register(export);
+        }
+        return this;
+    }
+
+    private void register(ServiceExport<?> export) {
+        ProviderInfo info = new ProviderInfo(export.serviceKey(), advertisedHost, server.port(), export.weight(), export.serialization(),
+                startedAt, export.version(), export.group(), Map.of());
+        registry.register(info);
+        registered.add(info);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String advertisedHost() {
+        return advertisedHost;
+    }
+
+    public RpcServer rpcServer() {
+        return server;
+    }
+
+    /** Graceful stop: unregister, drain, close. */
+    @Override
+    public synchronized void close() {
+        if (registry != null) {
+            for (ProviderInfo info : registered) {
+                try {
+                    registry.unregister(info);
+                } catch (RuntimeException e) {
+                    log.warn("Could not unregister {}: {}", info.address(), e.toString());
+                }
+            }
+        }
+        registered.clear();
+        server.close();
+        if (registry != null) {
+            registry.close();
+            registry = null;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.tern.rpc.registry;
+
+/**
+ * Where provider addresses live. Providers register once their server is ready and unregister first on
+ * shutdown; consumers subscribe to a service key and receive the whole current provider list on every change.
+ */
+public interface Registry extends AutoCloseable {
+
+    /** Publishes a provider; kept (re-created after session loss) until {@link #unregister} or close. */
+    void register(ProviderInfo provider);
+
+    void unregister(ProviderInfo provider);
+
+    /** Delivers the full provider list now (once known) and after every change. */
+    Subscription subscribe(String serviceKey, ProviderListener listener);
+
+    /** Where this registry looks for a service's providers, for error messages. */
+    String describe(String serviceKey);
+
+    @Override
+    void close();
+
+    /** Receives complete provider lists. Called from a registry thread; must not block. */
+    @FunctionalInterface
+    interface ProviderListener {
+        void onProviders(java.util.List<ProviderInfo> providers);
+    }
+
+    /** An active subscription; closing it stops notifications. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
