@@ -92,6 +92,11 @@ public final class ZooKeeperRegistry implements Registry {
         }
     }
 
+    /** The Curator client (for tests that inject a session expiry). */
+    CuratorFramework curator() {
+        return client;
+    }
+
     public String providersPath(String serviceKey) {
         String root = config.rootPath().equals("/") ? "" : config.rootPath();
         return root + "/" + serviceKey + "/providers";
