@@ -34,6 +34,10 @@ public final class TernClient implements AutoCloseable {
         return reference.create(reference.clusterInvoker(directory), directory.describe());
     }
 
+    public Registry registry() {
+        return registry;
+    }
+
     public RpcClient rpcClient() {
         return rpcClient;
     }

@@ -84,6 +84,11 @@ public final class TernServer implements AutoCloseable {
         return advertisedHost;
     }
 
+    /** The registry session (null before {@link #start()}). */
+    public Registry registry() {
+        return registry;
+    }
+
     public RpcServer rpcServer() {
         return server;
     }

@@ -2,8 +2,7 @@ package io.tern.rpc.cluster;
 
 import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.GreeterImpl;
-import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.registry.RegistryConfig;
 import io.tern.rpc.transport.ServerConfig;
 
 import java.io.BufferedReader;
@@ -42,10 +41,16 @@ public final class ProviderProcess implements AutoCloseable {
         this.port = Integer.parseInt(first.substring(5).trim());
     }
 
+    /** A provider reachable only by its address (no registry). */
     public static ProviderProcess start() throws Exception {
+        return start("direct://127.0.0.1:1", 30_000);
+    }
+
+    /** A provider registered in {@code registryAddress} with the given ZooKeeper session timeout. */
+    public static ProviderProcess start(String registryAddress, long sessionTimeoutMillis) throws Exception {
         String java = System.getProperty("java.home") + "/bin/java";
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m",
-                "-Dlogback.configurationFile=none", Main.class.getName());
+                "-Dlogback.configurationFile=none", Main.class.getName(), registryAddress, Long.toString(sessionTimeoutMillis));
         pb.redirectErrorStream(true);
         return new ProviderProcess(pb.start());
     }
@@ -92,8 +97,9 @@ public final class ProviderProcess implements AutoCloseable {
                     return super.slow(millis);
                 }
             };
-            RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
-            server.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
+            RegistryConfig registry = RegistryConfig.of(args[0]).withSessionTimeout(Duration.ofMillis(Long.parseLong(args[1])));
+            TernServer server = new TernServer(ServerConfig.builder().host("127.0.0.1").port(0).build(), registry, "127.0.0.1");
+            server.export(ServiceExport.of(Greeter.class, impl)).start();
             System.out.println("PORT " + server.port());
             Thread.currentThread().join();
         }

@@ -92,8 +92,8 @@ public final class ZooKeeperRegistry implements Registry {
         }
     }
 
-    /** The Curator client (for tests that inject a session expiry). */
-    CuratorFramework curator() {
+    /** The Curator client, for operations tooling and for tests that inject a session expiry. */
+    public CuratorFramework curator() {
         return client;
     }
 

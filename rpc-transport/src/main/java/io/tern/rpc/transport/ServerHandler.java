@@ -130,8 +130,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     /** Encodes and queues a response; an encoding failure becomes an INTERNAL_ERROR response. */
     void reply(ChannelHandlerContext ctx, int id, Serializer serializer, RpcResponse response, ValueCodec resultCodec) {
         ByteBuf frame;
+        // refusals (BAD_REQUEST, not found, busy...) are small and must be readable by any client: never compressed
+        Compression compression = response.status() == Status.OK || response.status() == Status.APPLICATION_ERROR
+                ? server.config().compression() : Compression.NONE;
         try {
-            frame = MessageCodec.encodeResponse(ctx.alloc(), id, serializer, server.config().compression(), response, resultCodec);
+            frame = MessageCodec.encodeResponse(ctx.alloc(), id, serializer, compression, response, resultCodec);
         } catch (Exception e) {
             log.warn("cannot encode the response to request {}: {}", id, e.toString(), e);
             try {
@@ -192,7 +195,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 return -1;
             }
             try {
-                return Long.parseLong(value);
+                return Math.max(0, Long.parseLong(value)); // a negative remaining time has already expired
             } catch (NumberFormatException e) {
                 return -1;
             }

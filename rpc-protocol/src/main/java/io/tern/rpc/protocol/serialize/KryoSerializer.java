@@ -77,12 +77,12 @@ public final class KryoSerializer implements Serializer {
                 int base;
                 if (in.hasArray()) {
                     base = in.arrayOffset() + in.readerIndex();
-                    input = new Input(in.array(), base, in.readableBytes());
+                    input = new BoundedKryoInput(in.array(), base, in.readableBytes());
                 } else {
                     byte[] copy = new byte[in.readableBytes()];
                     in.getBytes(in.readerIndex(), copy);
                     base = 0;
-                    input = new Input(copy);
+                    input = new BoundedKryoInput(copy, 0, copy.length);
                 }
                 Object value;
                 try {
@@ -105,6 +105,9 @@ public final class KryoSerializer implements Serializer {
         kryo.setReferences(false);
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         kryo.addDefaultSerializer(java.util.UUID.class, new UuidSerializer());
+        kryo.addDefaultSerializer(java.util.Collection.class, BoundedKryoInput.BoundedCollectionSerializer.class);
+        kryo.addDefaultSerializer(java.util.Map.class, BoundedKryoInput.BoundedMapSerializer.class);
+        kryo.addDefaultSerializer(Object[].class, BoundedKryoInput.BoundedObjectArraySerializer.class);
         // fixed ids for the common JDK types: the same on every peer, and shorter than names
         int id = 100;
         for (Class<?> c : AllowList.JDK_VALUE_TYPES) {
