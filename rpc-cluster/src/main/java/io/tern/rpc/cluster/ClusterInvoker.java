@@ -62,7 +62,7 @@ public final class ClusterInvoker implements Invoker {
         Endpoint endpoint = pick(invocation, tried);
         if (endpoint == null) {
             result.completeExceptionally(lastError != null ? lastError
-                    : noProvider(invocation, directory.all().isEmpty() ? "none registered" : directory.all().size() + " registered, none reachable: " + directory.all()));
+                    : noProvider(invocation, directory.all().isEmpty() ? "none registered" : directory.all().size() + " registered, none reachable: " + describe(directory.all())));
             return;
         }
         tried.add(endpoint);
@@ -97,6 +97,14 @@ public final class ClusterInvoker implements Invoker {
             }
         }
         return loadBalancer.select(fresh.isEmpty() ? available : fresh, invocation);
+    }
+
+    private static String describe(List<Endpoint> endpoints) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Endpoint e : endpoints) {
+            sb.append(sb.length() > 1 ? ", " : "").append(e.address()).append(' ').append(e.connection().state());
+        }
+        return sb.append(']').toString();
     }
 
     private static boolean retryable(Throwable failure, Invocation invocation) {

@@ -16,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * The live provider list of one service: follows the registry (full list on every change), keeps one shared
  * connection per provider, and offers as candidates only providers whose connection is up. A provider whose
  * connection fails drops out at once and comes back when its reconnect succeeds while the registry still lists it.
+ *
+ * <p>A provider that leaves the registry while its connection is still up (no GOAWAY: a session expiry, not a
+ * shutdown) lingers for a grace period as a fallback, used only when no listed provider is available, so the
+ * moment between a provider's session expiring and its node being re-created costs no calls.
  */
 public final class Directory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Directory.class);
@@ -25,13 +29,24 @@ public final class Directory implements AutoCloseable {
     private final Registry registry;
     private final CompletableFuture<Void> firstNonEmpty = new CompletableFuture<>();
     private final Registry.Subscription subscription;
+    private final long lingerNanos;
     private volatile List<Endpoint> endpoints = List.of();
+    private final Map<String, Lingering> lingering = new HashMap<>();
+    private volatile boolean anyLingering;
     private boolean closed;
 
+    private record Lingering(Endpoint endpoint, long untilNanos) {
+    }
+
     public Directory(String serviceKey, Registry registry, RpcClient client) {
+        this(serviceKey, registry, client, java.time.Duration.ofSeconds(30));
+    }
+
+    public Directory(String serviceKey, Registry registry, RpcClient client, java.time.Duration linger) {
         this.serviceKey = serviceKey;
         this.client = client;
         this.registry = registry;
+        this.lingerNanos = linger.toNanos();
         this.subscription = registry.subscribe(serviceKey, this::update);
     }
 
@@ -46,6 +61,10 @@ public final class Directory implements AutoCloseable {
         List<Endpoint> next = new ArrayList<>(providers.size());
         for (ProviderInfo p : providers) {
             Endpoint existing = old.remove(p.address());
+            Lingering back = lingering.remove(p.address());
+            if (existing == null && back != null) {
+                existing = back.endpoint(); // re-registered: keep its connection (and its acquisition)
+            }
             if (existing != null && existing.info().equals(p)) {
                 next.add(existing);
             } else if (existing != null) {
@@ -54,10 +73,16 @@ public final class Directory implements AutoCloseable {
                 next.add(new Endpoint(p, client.acquire(p.host(), p.port())));
             }
         }
-        endpoints = List.copyOf(next);
+        long now = System.nanoTime();
         for (Endpoint gone : old.values()) {
-            client.release(gone.info().host(), gone.info().port());
+            if (gone.connection().state() == io.tern.rpc.transport.ClientConnection.State.READY) {
+                lingering.put(gone.address(), new Lingering(gone, now + lingerNanos));
+            } else {
+                client.release(gone.info().host(), gone.info().port());
+            }
         }
+        expireLingering(now);
+        endpoints = List.copyOf(next); // published after the fallback, so a reader never sees neither
         log.info("{}: {} provider(s) {}", serviceKey, next.size(), next);
         if (!next.isEmpty()) {
             firstNonEmpty.complete(null);
@@ -73,7 +98,7 @@ public final class Directory implements AutoCloseable {
         return endpoints;
     }
 
-    /** Providers that can take a call now. */
+    /** Providers that can take a call now; lingering ones only when no listed provider can. */
     public List<Endpoint> available() {
         List<Endpoint> all = endpoints;
         List<Endpoint> up = new ArrayList<>(all.size());
@@ -82,7 +107,32 @@ public final class Directory implements AutoCloseable {
                 up.add(e);
             }
         }
+        if (up.isEmpty() && anyLingering) {
+            return lingeringAvailable();
+        }
         return up;
+    }
+
+    private synchronized List<Endpoint> lingeringAvailable() {
+        expireLingering(System.nanoTime());
+        List<Endpoint> up = new ArrayList<>();
+        for (Lingering l : lingering.values()) {
+            if (l.endpoint().isAvailable()) {
+                up.add(l.endpoint());
+            }
+        }
+        return up;
+    }
+
+    private void expireLingering(long now) {
+        lingering.values().removeIf(l -> {
+            if (now - l.untilNanos() > 0 || !l.endpoint().isAvailable()) {
+                client.release(l.endpoint().info().host(), l.endpoint().info().port());
+                return true;
+            }
+            return false;
+        });
+        anyLingering = !lingering.isEmpty();
     }
 
     /** Completes once the registry has listed at least one provider. */
@@ -102,6 +152,10 @@ public final class Directory implements AutoCloseable {
         for (Endpoint e : endpoints) {
             client.release(e.info().host(), e.info().port());
         }
+        for (Lingering l : lingering.values()) {
+            client.release(l.endpoint().info().host(), l.endpoint().info().port());
+        }
+        lingering.clear();
         endpoints = List.of();
     }
 }
