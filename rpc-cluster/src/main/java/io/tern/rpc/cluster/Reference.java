@@ -33,7 +33,12 @@ public final class Reference<T> {
     private final List<String> exceptionPackages = new ArrayList<>();
     private String cluster = "failover";
     private int retries = 2;
-    private LoadBalancer loadBalancer = new RandomLoadBalancer();
+    private LoadBalancer loadBalancer;
+    private String loadBalance = "p2c";
+    private String backupRequest = "off";
+    private boolean allIdempotent;
+    private double retryBudgetRatio = 0.1;
+    private int retryBudgetMinPerSecond = 10;
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -111,13 +116,57 @@ public final class Reference<T> {
         return this;
     }
 
+    /**
+     * Load balancer by name (rpc.consumer.load-balance): {@code random}, {@code round-robin}, {@code least-active},
+     * {@code consistent-hash} or {@code p2c} (default).
+     */
+    public Reference<T> loadBalance(String name) {
+        this.loadBalance = LoadBalancers.checkName(name);
+        this.loadBalancer = null;
+        return this;
+    }
+
+    /**
+     * Backup requests (rpc.consumer.backup-request) for idempotent methods: {@code off} (default), a fixed delay
+     * such as {@code 50ms}, or a percentile of recent latency such as {@code p95}.
+     */
+    public Reference<T> backupRequest(String spec) {
+        BackupPolicy.parse(spec); // validates
+        this.backupRequest = spec;
+        return this;
+    }
+
+    /** Treats every method of this reference as idempotent (as if the interface carried {@code @Idempotent}). */
+    public Reference<T> idempotent(boolean all) {
+        this.allIdempotent = all;
+        return this;
+    }
+
+    /**
+     * Retry budget shared by every reference to this service in the process (rpc.consumer.retry-budget-ratio,
+     * rpc.consumer.retry-budget-min-per-second): retries plus backup requests may add at most {@code ratio} of
+     * the calls, plus {@code minPerSecond}.
+     */
+    public Reference<T> retryBudget(double ratio, int minPerSecond) {
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("retry budget ratio must be 0..1 (rpc.consumer.retry-budget-ratio), was " + ratio);
+        }
+        if (minPerSecond < 0) {
+            throw new IllegalArgumentException("retry budget minimum must be >= 0 per second (rpc.consumer.retry-budget-min-per-second), was " + minPerSecond);
+        }
+        this.retryBudgetRatio = ratio;
+        this.retryBudgetMinPerSecond = minPerSecond;
+        return this;
+    }
+
     public Reference<T> loadBalancer(LoadBalancer loadBalancer) {
         this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
         return this;
     }
 
     ClusterInvoker clusterInvoker(Directory directory) {
-        return new ClusterInvoker(directory, loadBalancer, cluster.equals("failfast") ? 0 : retries);
+        LoadBalancer lb = loadBalancer != null ? loadBalancer : LoadBalancers.byName(loadBalance);
+        return new ClusterInvoker(directory, lb, cluster.equals("failfast") ? 0 : retries);
     }
 
     public String serviceKey() {
