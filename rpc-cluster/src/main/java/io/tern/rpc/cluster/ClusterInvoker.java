@@ -1,11 +1,13 @@
 package io.tern.rpc.cluster;
 
+import io.netty.util.Timeout;
 import io.tern.rpc.NoProviderException;
 import io.tern.rpc.RpcConnectionException;
 import io.tern.rpc.RpcException;
 import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.protocol.Status;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,107 +19,235 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Fault tolerance over a {@link Directory}: picks a provider with the load balancer and, for {@code failover},
- * tries another provider when the attempt failed in a way that is safe to repeat. Never-ran failures (connect
- * refused, GOAWAY, SERVER_BUSY, SHUTTING_DOWN, SERVICE_NOT_FOUND, DEADLINE_EXCEEDED in the provider's queue) are
- * always retried; failures after the request may have run (dropped while in flight, timeout) only for idempotent
- * methods; application exceptions never. All attempts share the call's deadline.
+ * Fault tolerance over a {@link Directory}: the load balancer picks a provider; what happens on failure depends on
+ * whether the request may have run.
+ *
+ * <ul>
+ *   <li>Never ran (connect refused, GOAWAY, SERVER_BUSY, SHUTTING_DOWN, SERVICE_NOT_FOUND, DEADLINE_EXCEEDED in the
+ *   provider's queue): retried on another provider. A refusal because a provider is going away is retried once
+ *   even under {@code failfast} and without spending budget (a transparent retry, as gRPC does): it cannot
+ *   duplicate work.</li>
+ *   <li>May have run (dropped in flight, timeout): retried only for idempotent methods.</li>
+ *   <li>Application exceptions: never retried.</li>
+ * </ul>
+ * Every retry and backup request takes a token from the service's {@link RetryBudget}; all attempts share the
+ * call's deadline. Backup requests (idempotent methods only) go to a different provider when the first attempt
+ * has not answered after the configured delay; the first success wins and the other answer is discarded.
  */
 public final class ClusterInvoker implements Invoker {
     private final Directory directory;
     private final LoadBalancer loadBalancer;
     private final int retries;
+    private final RetryBudget budget;
+    private final BackupPolicy backup;
+    private final LatencyTracker latencies;
+
+    public ClusterInvoker(Directory directory, LoadBalancer loadBalancer, int retries) {
+        this(directory, loadBalancer, retries, new RetryBudget(0.1, 10), BackupPolicy.OFF);
+    }
 
     /** @param retries extra attempts after the first (0 = failfast). */
-    public ClusterInvoker(Directory directory, LoadBalancer loadBalancer, int retries) {
+    public ClusterInvoker(Directory directory, LoadBalancer loadBalancer, int retries, RetryBudget budget, BackupPolicy backup) {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be >= 0, was " + retries);
         }
         this.directory = directory;
         this.loadBalancer = loadBalancer;
         this.retries = retries;
+        this.budget = budget;
+        this.backup = backup;
+        this.latencies = new LatencyTracker(backup.percentile() > 0 ? backup.percentile() : 95);
+    }
+
+    public RetryBudget budget() {
+        return budget;
     }
 
     @Override
     public CompletableFuture<RpcResponse> invoke(Invocation invocation) {
-        CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        Call call = new Call(invocation);
         CompletableFuture<Void> first = directory.firstProviders();
         if (first.isDone()) {
-            attempt(invocation, 0, new ArrayList<>(), null, result);
+            call.start();
         } else {
             // a reference's first call waits, within its deadline, for the first provider list
             first.orTimeout(Math.max(1, invocation.remainingMillis()), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
                 if (e == null) {
-                    attempt(invocation, 0, new ArrayList<>(), null, result);
+                    call.start();
                 } else {
-                    result.completeExceptionally(noProvider(invocation, e instanceof TimeoutException || e.getCause() instanceof TimeoutException
+                    call.result.completeExceptionally(noProvider(invocation, e instanceof TimeoutException || e.getCause() instanceof TimeoutException
                             ? "none registered before the call's deadline" : e.toString()));
                 }
             });
         }
-        return result;
+        return call.result;
     }
 
-    private void attempt(Invocation invocation, int attempt, List<Endpoint> tried, Throwable lastError, CompletableFuture<RpcResponse> result) {
-        Endpoint endpoint = pick(invocation, tried);
-        if (endpoint == null) {
-            result.completeExceptionally(lastError != null ? lastError
-                    : noProvider(invocation, directory.all().isEmpty() ? "none registered" : directory.all().size() + " registered, none reachable: " + describe(directory.all())));
-            return;
+    /** One logical call: its attempts (retries and backups), all sharing one deadline and one result. */
+    private final class Call {
+        final Invocation invocation;
+        final CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        final List<Endpoint> tried = new ArrayList<>(2);
+        int attempts;
+        int outstanding;
+        boolean transparentRetryUsed;
+        boolean done;
+        Throwable lastFailure;
+        RpcResponse lastResponse;
+        Timeout backupTimer;
+
+        Call(Invocation invocation) {
+            this.invocation = invocation;
         }
-        tried.add(endpoint);
-        Invocation current = attempt == 0 ? invocation : withAttempt(invocation, attempt);
-        endpoint.started();
-        new ConnectionInvoker(endpoint.connection()).invoke(current).whenComplete((response, error) -> {
-            endpoint.finished();
-            Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            boolean retryable = failure != null ? retryable(failure, invocation) : response.status().neverRan();
-            if (!retryable || attempt >= retries || invocation.remainingMillis() <= 0 || noRetryMark(invocation)) {
-                if (failure != null) {
-                    result.completeExceptionally(failure);
-                } else {
-                    result.complete(response);
+
+        void start() {
+            budget.deposit();
+            synchronized (this) {
+                if (!send()) {
+                    finish();
+                    return;
                 }
+            }
+            scheduleBackup();
+        }
+
+        /** Sends the next attempt to an untried provider if possible; false when no provider is available. Holds the lock. */
+        private boolean send() {
+            Endpoint endpoint = pick();
+            if (endpoint == null) {
+                if (lastFailure == null && lastResponse == null) {
+                    List<Endpoint> all = directory.all();
+                    lastFailure = noProvider(invocation, all.isEmpty() ? "none registered" : all.size() + " registered, none reachable: " + describe(all));
+                }
+                return false;
+            }
+            int attempt = attempts++;
+            tried.add(endpoint);
+            outstanding++;
+            Invocation current = attempt == 0 ? invocation : withAttempt(invocation, attempt);
+            endpoint.started();
+            long startNanos = System.nanoTime();
+            new ConnectionInvoker(endpoint.connection()).invoke(current)
+                    .whenComplete((response, error) -> onResult(endpoint, startNanos, response, error));
+            return true;
+        }
+
+        private Endpoint pick() {
+            List<Endpoint> available = directory.available();
+            if (available.isEmpty()) {
+                return null;
+            }
+            List<Endpoint> fresh = new ArrayList<>(available.size());
+            for (Endpoint e : available) {
+                if (!tried.contains(e)) {
+                    fresh.add(e);
+                }
+            }
+            return loadBalancer.select(fresh.isEmpty() ? available : fresh, invocation);
+        }
+
+        private void scheduleBackup() {
+            if (!backup.enabled() || !invocation.idempotent() || noRetryMark(invocation)) {
                 return;
             }
-            Throwable cause = failure != null ? failure : new RpcException(response.status(), response.message(), false);
-            attempt(invocation, attempt + 1, tried, cause, result);
-        });
-    }
-
-    private Endpoint pick(Invocation invocation, List<Endpoint> tried) {
-        List<Endpoint> available = directory.available();
-        if (available.isEmpty()) {
-            return null;
-        }
-        List<Endpoint> fresh = new ArrayList<>(available.size());
-        for (Endpoint e : available) {
-            if (!tried.contains(e)) {
-                fresh.add(e);
+            long delayNanos = backup.fixedDelay() != null ? backup.fixedDelay().toNanos() : latencies.percentileNanos();
+            if (delayNanos <= 0 || delayNanos >= invocation.deadlineNanos() - System.nanoTime()) {
+                return; // no latency history yet, or the deadline comes first
+            }
+            Timeout t = directory.client().timer().newTimeout(x -> sendBackup(), delayNanos, TimeUnit.NANOSECONDS);
+            synchronized (this) {
+                backupTimer = t;
             }
         }
-        return loadBalancer.select(fresh.isEmpty() ? available : fresh, invocation);
-    }
 
-    private static String describe(List<Endpoint> endpoints) {
-        StringBuilder sb = new StringBuilder("[");
-        for (Endpoint e : endpoints) {
-            sb.append(sb.length() > 1 ? ", " : "").append(e.address()).append(' ').append(e.connection().state());
+        private void sendBackup() {
+            synchronized (this) {
+                if (done || outstanding == 0 || invocation.remainingMillis() <= 0 || !budget.tryWithdraw()) {
+                    return;
+                }
+                send();
+            }
         }
-        return sb.append(']').toString();
+
+        private void onResult(Endpoint endpoint, long startNanos, RpcResponse response, Throwable error) {
+            long latency = System.nanoTime() - startNanos;
+            endpoint.finished(latency);
+            Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            directory.record(endpoint, failure != null || isProviderFailure(response.status()));
+            if (failure == null && response.status() == Status.OK) {
+                latencies.record(latency);
+            }
+            synchronized (this) {
+                outstanding--;
+                if (done) {
+                    return; // a backup's loser
+                }
+                boolean neverRan = failure != null ? !mayHaveRun(failure) : response.status().neverRan();
+                if (failure == null && !neverRan) {
+                    lastResponse = response;
+                    lastFailure = null;
+                    finish();
+                    return;
+                }
+                if (failure != null) {
+                    lastFailure = failure;
+                } else {
+                    lastResponse = response;
+                    lastFailure = null;
+                }
+                if (outstanding > 0) {
+                    return; // a backup is still running: wait for it
+                }
+                if (retryAllowed(failure, response, neverRan) && send()) {
+                    return;
+                }
+                finish();
+            }
+        }
+
+        private boolean retryAllowed(Throwable failure, RpcResponse response, boolean neverRan) {
+            if (invocation.remainingMillis() <= 0) {
+                return false;
+            }
+            if (neverRan && !transparentRetryUsed && isGoingAway(failure, response)) {
+                transparentRetryUsed = true;
+                return true;
+            }
+            boolean safe = neverRan || (invocation.idempotent() && (failure instanceof RpcConnectionException || failure instanceof RpcTimeoutException));
+            return safe && attempts <= retries && !noRetryMark(invocation) && budget.tryWithdraw();
+        }
+
+        /** Holds the lock. */
+        private void finish() {
+            done = true;
+            if (backupTimer != null) {
+                backupTimer.cancel();
+            }
+            if (lastFailure != null) {
+                result.completeExceptionally(lastFailure);
+            } else {
+                result.complete(lastResponse);
+            }
+        }
     }
 
-    private static boolean retryable(Throwable failure, Invocation invocation) {
+    /** A refusal because the provider is leaving (GOAWAY seen, SHUTTING_DOWN, or not connected any more). */
+    private static boolean isGoingAway(Throwable failure, RpcResponse response) {
         if (failure instanceof RpcConnectionException c) {
-            return !c.requestMayHaveRun() || invocation.idempotent();
+            return !c.requestMayHaveRun();
         }
-        if (failure instanceof RpcTimeoutException) {
-            return invocation.idempotent();
-        }
+        return failure == null && response.status() == Status.SHUTTING_DOWN;
+    }
+
+    private static boolean isProviderFailure(Status status) {
+        return status == Status.SERVER_BUSY || status == Status.INTERNAL_ERROR || status == Status.DEADLINE_EXCEEDED;
+    }
+
+    private static boolean mayHaveRun(Throwable failure) {
         if (failure instanceof RpcException r) {
-            return !r.requestMayHaveRun();
+            return r.requestMayHaveRun();
         }
-        return false;
+        return true;
     }
 
     private static boolean noRetryMark(Invocation invocation) {
@@ -133,8 +263,17 @@ public final class ClusterInvoker implements Invoker {
         return new Invocation(copy, invocation.spec(), invocation.idempotent(), invocation.deadlineNanos());
     }
 
+    private static String describe(List<Endpoint> endpoints) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Endpoint e : endpoints) {
+            sb.append(sb.length() > 1 ? ", " : "").append(e.address()).append(' ').append(e.connection().state());
+        }
+        return sb.append(']').toString();
+    }
+
     private NoProviderException noProvider(Invocation invocation, String why) {
         return new NoProviderException("no provider for " + directory.serviceKey() + " (" + invocation.spec().description() + "): "
                 + why + "; looked in " + directory.describe());
     }
+
 }

@@ -30,6 +30,7 @@ public final class Directory implements AutoCloseable {
     private final CompletableFuture<Void> firstNonEmpty = new CompletableFuture<>();
     private final Registry.Subscription subscription;
     private final long lingerNanos;
+    private final OutlierDetector outliers = OutlierDetector.defaults();
     private volatile List<Endpoint> endpoints = List.of();
     private final Map<String, Lingering> lingering = new HashMap<>();
     private volatile boolean anyLingering;
@@ -102,8 +103,9 @@ public final class Directory implements AutoCloseable {
     public List<Endpoint> available() {
         List<Endpoint> all = endpoints;
         List<Endpoint> up = new ArrayList<>(all.size());
+        long now = System.nanoTime();
         for (Endpoint e : all) {
-            if (e.isAvailable()) {
+            if (e.isAvailable() && !e.isEjected(now)) {
                 up.add(e);
             }
         }
@@ -133,6 +135,15 @@ public final class Directory implements AutoCloseable {
             return false;
         });
         anyLingering = !lingering.isEmpty();
+    }
+
+    /** Feeds one call outcome to outlier detection (failure: transport error, timeout, busy, internal error). */
+    void record(Endpoint endpoint, boolean failure) {
+        outliers.record(endpoint, failure, this::all);
+    }
+
+    RpcClient client() {
+        return client;
     }
 
     /** Completes once the registry has listed at least one provider. */

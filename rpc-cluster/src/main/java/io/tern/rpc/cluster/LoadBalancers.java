@@ -17,10 +17,13 @@ public final class LoadBalancers {
     }
 
     /** A new balancer instance (balancers keep per-reference state such as a round-robin position). */
-    public static LoadBalancer byName(String name) {
+    public static LoadBalancer byName(String name, long warmupMillis) {
         return switch (checkName(name)) {
-            case "random" -> new RandomLoadBalancer();
-            default -> new RandomLoadBalancer(); // replaced as each balancer lands (issue 4, this session)
+            case "random" -> new RandomLoadBalancer(warmupMillis);
+            case "round-robin" -> new SmoothWeightedRoundRobin(warmupMillis);
+            case "least-active" -> new LeastActiveLoadBalancer(warmupMillis);
+            case "consistent-hash" -> new ConsistentHashLoadBalancer();
+            default -> new PeakEwmaP2C(warmupMillis);
         };
     }
 }

@@ -40,14 +40,14 @@ final class ProxyHandler implements InvocationHandler {
     private final Map<Method, ProxyMethod> methods = new HashMap<>();
 
     ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
-                 Serializer serializer, Compression compression, List<String> exceptionPackages) {
+                 Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent) {
         this.interfaceClass = interfaceClass;
         this.serviceKey = serviceKey;
         this.invoker = invoker;
         this.target = target;
         this.timeoutNanos = timeout.toNanos();
         this.exceptionPackages = List.copyOf(exceptionPackages);
-        boolean allIdempotent = interfaceClass.isAnnotationPresent(Idempotent.class);
+        boolean allIdempotent = referenceIdempotent || interfaceClass.isAnnotationPresent(Idempotent.class);
         for (Method m : interfaceClass.getMethods()) {
             if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
                 continue;

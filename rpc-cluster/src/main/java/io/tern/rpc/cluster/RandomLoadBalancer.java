@@ -3,30 +3,51 @@ package io.tern.rpc.cluster;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Weighted random: each endpoint is picked with probability weight / total weight. */
+/** Weighted random: each endpoint is picked with probability weight / total weight (warm-up applied). */
 public final class RandomLoadBalancer implements LoadBalancer {
+    private final long warmupMillis;
+
+    public RandomLoadBalancer() {
+        this(0);
+    }
+
+    public RandomLoadBalancer(long warmupMillis) {
+        this.warmupMillis = warmupMillis;
+    }
+
     @Override
     public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
+        return pick(candidates, System.currentTimeMillis(), warmupMillis);
+    }
+
+    /** Weighted random pick, shared by the balancers that need one. */
+    static Endpoint pick(List<Endpoint> candidates, long nowMillis, long warmupMillis) {
         int n = candidates.size();
         if (n == 1) {
             return candidates.get(0);
         }
         long total = 0;
         boolean same = true;
-        int first = candidates.get(0).weight();
-        for (Endpoint e : candidates) {
-            total += e.weight();
-            same &= e.weight() == first;
+        int first = -1;
+        int[] weights = new int[n];
+        for (int i = 0; i < n; i++) {
+            int w = candidates.get(i).effectiveWeight(nowMillis, warmupMillis);
+            weights[i] = w;
+            total += w;
+            if (first < 0) {
+                first = w;
+            }
+            same &= w == first;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (same || total <= 0) {
             return candidates.get(random.nextInt(n));
         }
         long pick = random.nextLong(total);
-        for (Endpoint e : candidates) {
-            pick -= e.weight();
+        for (int i = 0; i < n; i++) {
+            pick -= weights[i];
             if (pick < 0) {
-                return e;
+                return candidates.get(i);
             }
         }
         return candidates.get(n - 1);

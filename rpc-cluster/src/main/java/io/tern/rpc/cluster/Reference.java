@@ -39,6 +39,7 @@ public final class Reference<T> {
     private boolean allIdempotent;
     private double retryBudgetRatio = 0.1;
     private int retryBudgetMinPerSecond = 10;
+    private Duration warmup = Duration.ofSeconds(10);
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -159,14 +160,24 @@ public final class Reference<T> {
         return this;
     }
 
+    /** Weight ramp-up of a newly started provider (rpc.consumer.warmup, default 10s; 0 disables). */
+    public Reference<T> warmup(Duration warmup) {
+        if (warmup == null || warmup.isNegative()) {
+            throw new IllegalArgumentException("warmup must be >= 0 (rpc.consumer.warmup), was " + warmup);
+        }
+        this.warmup = warmup;
+        return this;
+    }
+
     public Reference<T> loadBalancer(LoadBalancer loadBalancer) {
         this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
         return this;
     }
 
     ClusterInvoker clusterInvoker(Directory directory) {
-        LoadBalancer lb = loadBalancer != null ? loadBalancer : LoadBalancers.byName(loadBalance);
-        return new ClusterInvoker(directory, lb, cluster.equals("failfast") ? 0 : retries);
+        LoadBalancer lb = loadBalancer != null ? loadBalancer : LoadBalancers.byName(loadBalance, warmup.toMillis());
+        return new ClusterInvoker(directory, lb, cluster.equals("failfast") ? 0 : retries,
+                RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest));
     }
 
     public String serviceKey() {
@@ -183,7 +194,7 @@ public final class Reference<T> {
     public T create(Invoker invoker, String target) {
         List<String> packages = new ArrayList<>(exceptionPackages);
         packages.add(interfaceClass.getPackageName());
-        ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages);
+        ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages, allIdempotent);
         return interfaceClass.cast(Proxy.newProxyInstance(interfaceClass.getClassLoader(), new Class<?>[]{interfaceClass}, handler));
     }
 }

@@ -76,7 +76,8 @@ public final class RpcClient implements AutoCloseable {
         return bootstrap;
     }
 
-    Timer timer() {
+    /** The timer wheel shared by call timeouts and the cluster layer's backup requests. */
+    public Timer timer() {
         return timer;
     }
 
