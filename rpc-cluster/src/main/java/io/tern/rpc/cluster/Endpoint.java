@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Endpoint {
     /** Latency memory of the peak EWMA: a slow answer is seen at once and forgotten over about this long. */
-    static final double DECAY_NANOS = 10e9;
+    static final double DECAY_NANOS = 5e9;
 
     private final ProviderInfo info;
     private final ClientConnection connection;
@@ -77,18 +77,19 @@ public final class Endpoint {
 
     private synchronized void observe(long latencyNanos) {
         long now = System.nanoTime();
-        if (latencyNanos > ewmaNanos) {
-            ewmaNanos = latencyNanos; // peak: jump up at once
-        } else {
-            double w = Math.exp(-(now - ewmaStamp) / DECAY_NANOS);
-            ewmaNanos = ewmaNanos * w + latencyNanos * (1 - w);
-        }
+        double w = Math.exp(-(now - ewmaStamp) / DECAY_NANOS);
+        double decayed = ewmaNanos * w;
+        // peak-sensitive: a slower answer is taken at once, faster ones blend in with the time since the last one
+        ewmaNanos = latencyNanos > decayed ? latencyNanos : decayed + latencyNanos * (1 - w);
         ewmaStamp = now;
     }
 
-    /** Current latency estimate, decayed to now. */
+    /**
+     * Current latency estimate, decayed to now: an endpoint nobody picks any more (because it looked slow) drifts
+     * back towards zero and gets probed again, instead of being starved forever.
+     */
     public synchronized double ewmaNanos() {
-        return ewmaNanos;
+        return ewmaNanos * Math.exp(-(System.nanoTime() - ewmaStamp) / DECAY_NANOS);
     }
 
     /** P2C cost: expected latency times the queue ahead of a new call, per unit of weight. */

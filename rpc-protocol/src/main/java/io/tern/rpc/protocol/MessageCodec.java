@@ -160,7 +160,8 @@ public final class MessageCodec {
             if (status == Status.OK) {
                 return new RpcResponse(status, resultCodec.read(body), List.of(), attachments);
             }
-            int n = Varints.readCount(body);
+            // a peer may send any number of chained errors; keep the first few (rebuilding recurses per entry)
+            int n = Math.min(Varints.readCount(body), RpcResponse.RemoteError.MAX_CHAIN);
             List<RpcResponse.RemoteError> errors = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String cls = Varints.readString(body);

@@ -31,7 +31,7 @@ public record RpcResponse(Status status, Object result, List<RemoteError> errors
 
     /** One throwable of an error chain: its class name (null for framework statuses), message and stack. */
     public record RemoteError(String className, String message, StackTraceElement[] stackTrace) {
-        static final int MAX_CHAIN = 8;
+        public static final int MAX_CHAIN = 8;
 
         public static List<RemoteError> chainOf(Throwable t) {
             java.util.ArrayList<RemoteError> chain = new java.util.ArrayList<>();

@@ -136,6 +136,36 @@ public final class BoundedKryoInput extends Input {
         }
     }
 
+    /** Any SortedMap (TreeMap or a view of one): written with its comparator, read back as a TreeMap. */
+    public static final class SortedMapSerializer extends MapSerializer<Map<Object, Object>> {
+        @Override
+        protected void writeHeader(Kryo kryo, com.esotericsoftware.kryo.io.Output output, Map<Object, Object> map) {
+            kryo.writeClassAndObject(output, ((java.util.SortedMap<?, ?>) map).comparator());
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+            of(input).check(size, "map");
+            return new java.util.TreeMap<>((java.util.Comparator<Object>) kryo.readClassAndObject(input));
+        }
+    }
+
+    /** Any SortedSet (TreeSet or a view of one): written with its comparator, read back as a TreeSet. */
+    public static final class SortedSetSerializer extends CollectionSerializer<Collection<Object>> {
+        @Override
+        protected void writeHeader(Kryo kryo, com.esotericsoftware.kryo.io.Output output, Collection<Object> set) {
+            kryo.writeClassAndObject(output, ((java.util.SortedSet<?>) set).comparator());
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            of(input).check(size, "set");
+            return new java.util.TreeSet<>((java.util.Comparator<Object>) kryo.readClassAndObject(input));
+        }
+    }
+
     /** Object arrays: the length (written + 1, 0 = null) must fit before the array is allocated. */
     public static final class BoundedObjectArraySerializer extends DefaultArraySerializers.ObjectArraySerializer {
         public BoundedObjectArraySerializer(Kryo kryo, Class<?> type) {

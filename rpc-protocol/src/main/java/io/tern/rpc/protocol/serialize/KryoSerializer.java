@@ -108,6 +108,8 @@ public final class KryoSerializer implements Serializer {
         kryo.addDefaultSerializer(java.util.Collection.class, BoundedKryoInput.BoundedCollectionSerializer.class);
         kryo.addDefaultSerializer(java.util.Map.class, BoundedKryoInput.BoundedMapSerializer.class);
         kryo.addDefaultSerializer(Object[].class, BoundedKryoInput.BoundedObjectArraySerializer.class);
+        kryo.addDefaultSerializer(java.util.TreeMap.class, BoundedKryoInput.SortedMapSerializer.class);
+        kryo.addDefaultSerializer(java.util.TreeSet.class, BoundedKryoInput.SortedSetSerializer.class);
         // fixed ids for the common JDK types: the same on every peer, and shorter than names
         int id = 100;
         for (Class<?> c : AllowList.JDK_VALUE_TYPES) {
@@ -160,6 +162,12 @@ public final class KryoSerializer implements Serializer {
         private Class<?> plainJdkType(Class<?> type) {
             if (type.isArray() || !AllowList.isJdk(type) || allowList.isAllowed(type)) {
                 return type;
+            }
+            if (java.util.SortedMap.class.isAssignableFrom(type)) {
+                return java.util.TreeMap.class; // sorted views stay sorted (comparator kept)
+            }
+            if (java.util.SortedSet.class.isAssignableFrom(type)) {
+                return java.util.TreeSet.class;
             }
             if (Map.class.isAssignableFrom(type)) {
                 return LinkedHashMap.class;

@@ -115,17 +115,22 @@ public final class ProtostuffSerializer implements Serializer {
             throw unsupported(where, pojo, "is abstract; declare a concrete class");
         }
         checked.put(pojo, Boolean.TRUE); // mark first: cyclic types are checked once
-        for (Class<?> k = pojo; k != null && k != Object.class; k = k.getSuperclass()) {
-            if (AllowList.isJdk(k)) {
-                throw unsupported(where, pojo, "extends JDK class " + k.getName() + ", which protostuff cannot read reflectively");
-            }
-            for (Field f : k.getDeclaredFields()) {
-                int m = f.getModifiers();
-                if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
-                    continue;
+        try {
+            for (Class<?> k = pojo; k != null && k != Object.class; k = k.getSuperclass()) {
+                if (AllowList.isJdk(k)) {
+                    throw unsupported(where, pojo, "extends JDK class " + k.getName() + ", which protostuff cannot read reflectively");
                 }
-                checkField(f.getGenericType(), where + " > " + k.getSimpleName() + "." + f.getName(), false);
+                for (Field f : k.getDeclaredFields()) {
+                    int m = f.getModifiers();
+                    if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
+                        continue;
+                    }
+                    checkField(f.getGenericType(), where + " > " + k.getSimpleName() + "." + f.getName(), false);
+                }
             }
+        } catch (RuntimeException e) {
+            checked.remove(pojo); // refused types stay refused: the next check must fail again
+            throw e;
         }
     }
 
