@@ -88,6 +88,7 @@ public final class ClusterInvoker implements Invoker {
         final Invocation invocation;
         final CompletableFuture<RpcResponse> result = new CompletableFuture<>();
         final List<Endpoint> tried = new ArrayList<>(2);
+        final List<CompletableFuture<RpcResponse>> inFlight = new ArrayList<>(2);
         int attempts;
         int outstanding;
         boolean transparentRetryUsed;
@@ -127,8 +128,9 @@ public final class ClusterInvoker implements Invoker {
             Invocation current = attempt == 0 ? invocation : withAttempt(invocation, attempt);
             endpoint.started();
             long startNanos = System.nanoTime();
-            new ConnectionInvoker(endpoint.connection()).invoke(current)
-                    .whenComplete((response, error) -> onResult(endpoint, startNanos, response, error));
+            CompletableFuture<RpcResponse> attemptFuture = new ConnectionInvoker(endpoint.connection()).invoke(current);
+            inFlight.add(attemptFuture);
+            attemptFuture.whenComplete((response, error) -> onResult(endpoint, startNanos, response, error));
             return true;
         }
 
@@ -170,6 +172,13 @@ public final class ClusterInvoker implements Invoker {
         }
 
         private void onResult(Endpoint endpoint, long startNanos, RpcResponse response, Throwable error) {
+            if (error instanceof java.util.concurrent.CancellationException) {
+                endpoint.abandoned(); // the loser of a backup pair: neither a failure nor a latency sample
+                synchronized (this) {
+                    outstanding--;
+                }
+                return;
+            }
             long latency = System.nanoTime() - startNanos;
             endpoint.finished(latency);
             Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -180,7 +189,7 @@ public final class ClusterInvoker implements Invoker {
             synchronized (this) {
                 outstanding--;
                 if (done) {
-                    return; // a backup's loser
+                    return; // a backup's loser that answered before it could be cancelled
                 }
                 boolean neverRan = failure != null ? !mayHaveRun(failure) : response.status().neverRan();
                 if (failure == null && !neverRan) {
@@ -222,6 +231,11 @@ public final class ClusterInvoker implements Invoker {
             done = true;
             if (backupTimer != null) {
                 backupTimer.cancel();
+            }
+            for (CompletableFuture<RpcResponse> f : inFlight) {
+                if (!f.isDone()) {
+                    f.cancel(false); // the other attempt of a backup pair: stop waiting for it
+                }
             }
             if (lastFailure != null) {
                 result.completeExceptionally(lastFailure);

@@ -130,6 +130,11 @@ class ClusterScenarioTest {
         long[] without = closedLoop(client.refer(ref("nobackup").loadBalance("round-robin")), 8, 1200);
         CountingBalancer counting = new CountingBalancer(new SmoothWeightedRoundRobin(0));
         long[] with = closedLoop(client.refer(ref("backup").loadBalancer(counting).backupRequest("30ms")), 8, 1200);
+        int pending = 0;
+        for (TernServer server : servers) {
+            pending += client.rpcClient().connection("127.0.0.1", server.port()).pendingCalls();
+        }
+        assertEquals(0, pending, "the losing attempt of each backup pair was cancelled, not left waiting for its slow answer");
         double extra = (counting.selections.get() - 1200) / 1200.0;
         long p99Without = percentile(without, 99);
         long p99With = percentile(with, 99);

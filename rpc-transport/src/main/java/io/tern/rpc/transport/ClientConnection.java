@@ -91,7 +91,7 @@ public final class ClientConnection {
      * {@link RpcException}: timeout, connection failure, or a local encoding error.
      */
     public CompletableFuture<RpcResponse> call(RpcRequest request, CallSpec spec, long timeoutMillis) {
-        CompletableFuture<RpcResponse> future = new CompletableFuture<>();
+        CallFuture future = new CallFuture();
         State s = state;
         if (s == State.READY) {
             send(request, spec, timeoutMillis, future);
@@ -124,7 +124,7 @@ public final class ClientConnection {
         return new RpcConnectionException("call " + spec.description() + " not sent to " + address + ": " + why, false, lastFailure);
     }
 
-    private void send(RpcRequest request, CallSpec spec, long timeoutMillis, CompletableFuture<RpcResponse> future) {
+    private void send(RpcRequest request, CallSpec spec, long timeoutMillis, CallFuture future) {
         Channel ch = channel;
         int id = nextId.getAndIncrement();
         ByteBuf frame;
@@ -137,7 +137,11 @@ public final class ClientConnection {
         }
         PendingCall call = new PendingCall(id, spec, future, timeoutMillis);
         call.timeout = client.timer().newTimeout(t -> onTimeout(call), timeoutMillis, TimeUnit.MILLISECONDS);
+        future.call = call;
         pending.put(id, call);
+        if (future.isCancelled()) {
+            future.forget();
+        }
         if (call.timeout.isExpired()) {
             onTimeout(call); // fired before the call was registered
         }
@@ -322,6 +326,30 @@ public final class ClientConnection {
             lastFailure = cause;
             log.warn("closing connection to {} after an error: {}", address, cause.toString());
             ctx.close();
+        }
+    }
+
+    /**
+     * A call's future: cancelling it (the loser of a backup request, a caller that gave up) forgets the call at
+     * once: its pending entry and its timer go, and a late answer is dropped.
+     */
+    private final class CallFuture extends CompletableFuture<RpcResponse> {
+        volatile PendingCall call;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                forget();
+            }
+            return cancelled;
+        }
+
+        void forget() {
+            PendingCall c = call;
+            if (c != null && pending.remove(c.id, c)) {
+                c.timeout.cancel();
+            }
         }
     }
 
