@@ -15,6 +15,8 @@ public record RpcRequest(String serviceKey, String methodName, String[] paramete
     public static final String ATTEMPT = "attempt";
     /** Attachment: set by a provider calling onward, so only one layer of a call chain retries. */
     public static final String NO_RETRY = "no-retry";
+    /** Attachment: the shared authentication token (checked and removed by the provider; never logged). */
+    public static final String AUTH_TOKEN = "auth-token";
 
     public String attachment(String key) {
         return attachments.get(key);

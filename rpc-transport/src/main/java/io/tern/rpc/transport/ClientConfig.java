@@ -12,6 +12,9 @@ public final class ClientConfig {
     private final Duration heartbeatInterval;
     private final Duration reconnectMinBackoff;
     private final Duration reconnectMaxBackoff;
+    private final TlsConfig tls;
+    private final String authToken;
+    private final int maxPendingCalls;
 
     private ClientConfig(Builder b) {
         this.ioThreads = b.ioThreads;
@@ -20,6 +23,24 @@ public final class ClientConfig {
         this.heartbeatInterval = b.heartbeatInterval;
         this.reconnectMinBackoff = b.reconnectMinBackoff;
         this.reconnectMaxBackoff = b.reconnectMaxBackoff;
+        this.tls = b.tls;
+        this.authToken = b.authToken;
+        this.maxPendingCalls = b.maxPendingCalls;
+    }
+
+    /** TLS settings, or null for plaintext. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /** The shared token sent with every request, or null. */
+    public String authToken() {
+        return authToken;
+    }
+
+    /** Calls in flight per connection beyond which new calls fail at once (bounded memory). */
+    public int maxPendingCalls() {
+        return maxPendingCalls;
     }
 
     public static Builder builder() {
@@ -61,6 +82,25 @@ public final class ClientConfig {
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration reconnectMinBackoff = Duration.ofMillis(50);
         private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+        private TlsConfig tls;
+        private String authToken;
+        private int maxPendingCalls = 65_536;
+
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Sends this shared token with every request (rpc.security.token); it is never logged. */
+        public Builder authToken(String token) {
+            this.authToken = token == null || token.isEmpty() ? null : token;
+            return this;
+        }
+
+        public Builder maxPendingCalls(int n) {
+            this.maxPendingCalls = n;
+            return this;
+        }
 
         public Builder ioThreads(int n) {
             this.ioThreads = n;
@@ -92,6 +132,7 @@ public final class ClientConfig {
         public ClientConfig build() {
             check(ioThreads >= 1, "rpc.consumer.io-threads must be >= 1, was " + ioThreads);
             check(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
+            check(maxPendingCalls >= 1, "rpc.consumer.max-pending-calls must be >= 1, was " + maxPendingCalls);
             check(positive(connectTimeout), "rpc.consumer.connect-timeout must be > 0, was " + connectTimeout);
             check(positive(heartbeatInterval), "rpc.heartbeat.interval must be > 0, was " + heartbeatInterval);
             check(positive(reconnectMinBackoff) && positive(reconnectMaxBackoff) && reconnectMinBackoff.compareTo(reconnectMaxBackoff) <= 0,

@@ -126,6 +126,17 @@ public final class ClientConnection {
 
     private void send(RpcRequest request, CallSpec spec, long timeoutMillis, CallFuture future) {
         Channel ch = channel;
+        if (pending.size() >= client.config().maxPendingCalls()) {
+            future.completeExceptionally(new RpcException(Status.SERVER_BUSY, "call " + spec.description() + " not sent to " + address + ": "
+                    + pending.size() + " calls already in flight on this connection (rpc.consumer.max-pending-calls)", false));
+            return;
+        }
+        String token = client.config().authToken();
+        if (token != null) {
+            java.util.Map<String, String> withToken = new java.util.HashMap<>(request.attachments());
+            withToken.put(RpcRequest.AUTH_TOKEN, token);
+            request = new RpcRequest(request.serviceKey(), request.methodName(), request.parameterTypes(), request.arguments(), withToken);
+        }
         int id = nextId.getAndIncrement();
         ByteBuf frame;
         try {
@@ -172,14 +183,43 @@ public final class ClientConnection {
             @Override
             protected void initChannel(Channel ch) {
                 long hb = client.config().heartbeatInterval().toMillis();
+                if (client.sslContext() != null) {
+                    io.netty.handler.ssl.SslHandler tls = client.sslContext().newHandler(ch.alloc(), host, port);
+                    if (client.config().tls().verifyHostname()) {
+                        javax.net.ssl.SSLParameters params = tls.engine().getSSLParameters();
+                        params.setEndpointIdentificationAlgorithm("HTTPS");
+                        tls.engine().setSSLParameters(params);
+                    }
+                    ch.pipeline().addLast("tls", tls);
+                }
                 ch.pipeline()
                         .addLast("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS))
                         .addLast("frames", new FrameDecoder(client.config().maxFrameLength()))
                         .addLast("handler", new Handler());
             }
         }).connect(host, port);
-        connectFuture = cf;
-        cf.addListener((ChannelFuture f) -> {
+        ChannelFuture ready = cf;
+        if (client.sslContext() != null) {
+            // READY only once the TLS handshake succeeded: an untrusted peer never gets a request
+            io.netty.channel.ChannelPromise handshaken = cf.channel().newPromise();
+            cf.addListener((ChannelFuture f) -> {
+                if (!f.isSuccess()) {
+                    handshaken.tryFailure(f.cause());
+                    return;
+                }
+                f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        handshaken.trySuccess();
+                    } else {
+                        handshaken.tryFailure(new javax.net.ssl.SSLException("TLS handshake with " + address + " failed: " + h.cause().getMessage(), h.cause()));
+                        f.channel().close();
+                    }
+                });
+            });
+            ready = handshaken;
+        }
+        connectFuture = ready;
+        ready.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 channel = f.channel();
                 writes = new WriteQueue(channel);

@@ -29,10 +29,12 @@ public final class RpcClient implements AutoCloseable {
     private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, Integer> users = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final io.netty.handler.ssl.SslContext sslContext;
 
     public RpcClient(ClientConfig config) {
         this.config = config;
         this.group = Transports.group(config.ioThreads(), "tern-client-io");
+        this.sslContext = config.tls() == null ? null : config.tls().clientContext();
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("tern-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -70,6 +72,10 @@ public final class RpcClient implements AutoCloseable {
                 c.close();
             }
         }
+    }
+
+    io.netty.handler.ssl.SslContext sslContext() {
+        return sslContext;
     }
 
     Bootstrap bootstrap() {

@@ -47,6 +47,7 @@ public final class RpcServer implements AutoCloseable {
     private ChannelGroup channels;
     private volatile boolean shuttingDown;
     private volatile boolean started;
+    private final io.netty.handler.ssl.SslContext sslContext;
 
     public RpcServer(ServerConfig config) {
         this.config = config;
@@ -54,6 +55,7 @@ public final class RpcServer implements AutoCloseable {
         this.executor = new ThreadPoolExecutor(config.executorThreads(), config.executorThreads(), 60, TimeUnit.SECONDS, queue,
                 new DefaultThreadFactory("tern-server-biz", true), new ThreadPoolExecutor.AbortPolicy());
         this.executor.allowCoreThreadTimeOut(true);
+        this.sslContext = config.tls() == null ? null : config.tls().serverContext();
     }
 
     /** Adds a service to the dispatch table; may be called before or after {@link #start()}. */
@@ -84,10 +86,21 @@ public final class RpcServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // past 64 KiB of unflushed responses a connection stops reading until its client catches up
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (channels.size() >= config.maxConnections()) {
+                            log.warn("Refusing connection from {}: {} connections open (rpc.server.max-connections)",
+                                    FrameDecoder.peer(ch.remoteAddress()), channels.size());
+                            ch.close();
+                            return;
+                        }
                         channels.add(ch);
+                        if (sslContext != null) {
+                            ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", new FrameDecoder(config.maxFrameLength()))

@@ -17,6 +17,9 @@ public final class ServerConfig {
     private final Duration idleTimeout;
     private final Duration shutdownGrace;
     private final Compression compression;
+    private final TlsConfig tls;
+    private final String authToken;
+    private final int maxConnections;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -28,6 +31,9 @@ public final class ServerConfig {
         this.idleTimeout = b.idleTimeout;
         this.shutdownGrace = b.shutdownGrace;
         this.compression = b.compression;
+        this.tls = b.tls;
+        this.authToken = b.authToken;
+        this.maxConnections = b.maxConnections;
     }
 
     public static Builder builder() {
@@ -71,6 +77,25 @@ public final class ServerConfig {
         return compression;
     }
 
+    /** TLS settings, or null for plaintext. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /** The shared token every request must carry, or null when token authentication is off. */
+    public String authToken() {
+        return authToken;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig{host=" + host + ", port=" + port + ", tls=" + (tls != null) + ", authToken=" + (authToken == null ? "off" : "***") + "}";
+    }
+
     public static final class Builder {
         private String host;
         private int port = 7070;
@@ -81,6 +106,26 @@ public final class ServerConfig {
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Compression compression = Compression.NONE;
+        private TlsConfig tls;
+        private String authToken;
+        private int maxConnections = 4096;
+
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Requires every request to carry this shared token (rpc.security.token); it is never logged. */
+        public Builder authToken(String token) {
+            this.authToken = token == null || token.isEmpty() ? null : token;
+            return this;
+        }
+
+        /** Connections beyond this are closed at once (rpc.server.max-connections). */
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
 
         public Builder host(String host) {
             this.host = host;
@@ -136,6 +181,7 @@ public final class ServerConfig {
             check(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
             check(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(), "rpc.server.idle-timeout must be > 0, was " + idleTimeout);
             check(shutdownGrace != null && !shutdownGrace.isNegative(), "rpc.server.shutdown-grace must be >= 0, was " + shutdownGrace);
+            check(maxConnections >= 1, "rpc.server.max-connections must be >= 1, was " + maxConnections);
             return new ServerConfig(this);
         }
 

@@ -76,6 +76,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 body = inflated;
             }
             MessageCodec.RequestHead head = MessageCodec.decodeRequestHead(body);
+            String token = server.config().authToken();
+            if (token != null && !tokenMatches(token, head.attachments().isEmpty() ? null : head.attachments().remove(RpcRequest.AUTH_TOKEN))) {
+                log.warn("Refused request {} from {}: missing or wrong auth token", id, FrameDecoder.peer(ctx.channel().remoteAddress()));
+                reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST,
+                        "authentication failed: the request carries no token or a wrong one (rpc.security.token)"), null);
+                return;
+            }
             ExportedService service = server.service(head.serviceKey());
             if (service == null) {
                 reply(ctx, id, serializer, RpcResponse.status(Status.SERVICE_NOT_FOUND, "service " + head.serviceKey()
@@ -109,6 +116,22 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 inflated.release();
             }
         }
+    }
+
+    /** Constant-time comparison, so response timing does not reveal how much of a guess was right. */
+    private static boolean tokenMatches(String expected, String given) {
+        if (given == null) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        // backpressure: a client that does not read its responses stops being read, so memory stays bounded
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
     }
 
     private void dispatch(ChannelHandlerContext ctx, ExportedService service, ServerCall call) {

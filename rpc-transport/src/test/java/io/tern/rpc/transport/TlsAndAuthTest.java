@@ -1,0 +1,200 @@
+package io.tern.rpc.transport;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.handler.ssl.ClientAuth;
+import io.tern.rpc.RpcConnectionException;
+import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.protocol.Status;
+import io.tern.rpc.testsupport.Greeter;
+import io.tern.rpc.testsupport.GreeterImpl;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TLS, mutual TLS and shared-token authentication on real Netty over loopback. Certificates are made for the
+ * test by the JDK's keytool: a server identity, a trusted client identity and an untrusted one.
+ */
+class TlsAndAuthTest {
+    static final String PASS = "changeit";
+    @TempDir
+    static Path dir;
+    static File serverKs;
+    static File serverTrust;
+    static File clientKs;
+    static File clientTrust;
+    static File strangerKs;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        serverKs = keyPair("server");
+        clientKs = keyPair("client");
+        strangerKs = keyPair("stranger");
+        clientTrust = trustStoreOf("client-trust", serverKs, "server");
+        serverTrust = trustStoreOf("server-trust", clientKs, "client");
+    }
+
+    static File keyPair(String alias) throws Exception {
+        File ks = dir.resolve(alias + ".p12").toFile();
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.getPath(),
+                "-storepass", PASS, "-keypass", PASS);
+        return ks;
+    }
+
+    static File trustStoreOf(String name, File keyStore, String alias) throws Exception {
+        File cert = dir.resolve(alias + ".pem").toFile();
+        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.getPath(), "-storepass", PASS, "-file", cert.getPath());
+        File trust = dir.resolve(name + ".p12").toFile();
+        keytool("-importcert", "-noprompt", "-alias", alias, "-file", cert.getPath(), "-storetype", "PKCS12", "-keystore", trust.getPath(),
+                "-storepass", PASS);
+        return trust;
+    }
+
+    static void keytool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + "/bin/keytool");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + String.join(" ", args) + " failed: " + out);
+    }
+
+    static RpcServer server(ServerConfig.Builder b, GreeterImpl impl) {
+        RpcServer s = new RpcServer(b.host("127.0.0.1").port(0).build());
+        s.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
+        return s;
+    }
+
+    static RpcResponse hello(ClientConfig config, int port) throws Exception {
+        try (RpcClient client = new RpcClient(config)) {
+            return Calls.hello(client.connection("127.0.0.1", port), "tls", 5_000).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void tlsClientTalksToTlsServer() throws Exception {
+        GreeterImpl impl = new GreeterImpl();
+        try (RpcServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.NONE)), impl)) {
+            RpcResponse r = hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, null, null, true)).build(), s.port());
+            assertEquals(Status.OK, r.status());
+            assertEquals("hello tls", r.result());
+        }
+    }
+
+    @Test
+    void plaintextBytesToATlsServerAreRefusedAndNothingRuns() throws Exception {
+        GreeterImpl impl = new GreeterImpl();
+        try (RpcServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.NONE)), impl)) {
+            try (Socket raw = new Socket("127.0.0.1", s.port())) {
+                raw.setSoTimeout(5_000);
+                OutputStream out = raw.getOutputStream();
+                out.write(new byte[]{0x54, 0x45, 0x52, 0x4E, 1, 0, 0, 0, 16, 3, 0, 0, 0, 0, 0, 7}); // a PING in the clear
+                out.flush();
+                InputStream in = raw.getInputStream();
+                int b;
+                int read = 0;
+                while ((b = in.read()) != -1 && read < 64) {
+                    read++; // a TLS alert may come back; never a PONG
+                    assertTrue(read < 64, "server kept talking to a plaintext peer");
+                }
+                assertEquals(-1, b, "connection closed");
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> hello(ClientConfig.defaults(), s.port()));
+            assertInstanceOf(RpcConnectionException.class, e.getCause());
+            assertEquals(0, impl.calls.get());
+        }
+    }
+
+    @Test
+    void mutualTlsAdmitsOnlyClientsWithATrustedCertificate() throws Exception {
+        GreeterImpl impl = new GreeterImpl();
+        TlsConfig serverTls = TlsConfig.serverFromKeyStore(serverKs, PASS, serverTrust, PASS, ClientAuth.REQUIRE);
+        try (RpcServer s = server(ServerConfig.builder().tls(serverTls), impl)) {
+            RpcResponse ok = hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, clientKs, PASS, true)).build(), s.port());
+            assertEquals(Status.OK, ok.status());
+            assertEquals(1, impl.calls.get());
+
+            ExecutionException noCert = assertThrows(ExecutionException.class,
+                    () -> hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, null, null, true)).build(), s.port()));
+            assertInstanceOf(RpcConnectionException.class, noCert.getCause());
+            ExecutionException stranger = assertThrows(ExecutionException.class,
+                    () -> hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, strangerKs, PASS, true)).build(), s.port()));
+            assertInstanceOf(RpcConnectionException.class, stranger.getCause());
+            assertEquals(1, impl.calls.get(), "no refused client invoked anything");
+        }
+    }
+
+    @Test
+    void clientRefusesAServerItDoesNotTrust() throws Exception {
+        GreeterImpl impl = new GreeterImpl();
+        try (RpcServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(strangerKs, PASS, null, null, ClientAuth.NONE)), impl)) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, null, null, true)).build(), s.port()));
+            assertInstanceOf(RpcConnectionException.class, e.getCause());
+            assertEquals(0, impl.calls.get());
+        }
+    }
+
+    @Test
+    void wrongOrMissingTokenIsRefusedWithAClearStatusAndNeverLogged() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> all = new ListAppender<>();
+        all.start();
+        root.addAppender(all);
+        Level before = root.getLevel();
+        root.setLevel(Level.DEBUG);
+        GreeterImpl impl = new GreeterImpl();
+        try (RpcServer s = server(ServerConfig.builder().authToken("s3cret-token-42"), impl)) {
+            RpcResponse ok = hello(ClientConfig.builder().authToken("s3cret-token-42").build(), s.port());
+            assertEquals(Status.OK, ok.status());
+            for (String bad : new String[]{null, "guess-token-99"}) {
+                RpcResponse r = hello(ClientConfig.builder().authToken(bad).build(), s.port());
+                assertEquals(Status.BAD_REQUEST, r.status());
+                assertTrue(r.message().contains("authentication failed"), r.message());
+            }
+            assertEquals(1, impl.calls.get(), "refused requests invoked nothing");
+        } finally {
+            root.setLevel(before);
+            root.detachAppender(all);
+        }
+        for (ILoggingEvent e : all.list) {
+            String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+            assertTrue(!text.contains("s3cret-token-42") && !text.contains("guess-token-99"), "a token was logged: " + text);
+        }
+        assertTrue(all.list.size() > 5, "logs were captured at all");
+        assertTrue(!ServerConfig.builder().authToken("s3cret-token-42").build().toString().contains("s3cret"));
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosed() throws Exception {
+        try (RpcServer s = server(ServerConfig.builder().maxConnections(2), new GreeterImpl());
+             Socket a = new Socket("127.0.0.1", s.port()); Socket b = new Socket("127.0.0.1", s.port());
+             Socket c = new Socket("127.0.0.1", s.port())) {
+            c.setSoTimeout(5_000);
+            assertEquals(-1, c.getInputStream().read(), "third connection closed at once");
+            a.setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, () -> a.getInputStream().read(), "first connection still open");
+        }
+    }
+}
