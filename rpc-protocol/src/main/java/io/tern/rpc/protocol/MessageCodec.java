@@ -142,6 +142,9 @@ public final class MessageCodec {
             throw new CorruptBodyException("truncated arguments", e);
         } catch (Exception e) {
             throw new CorruptBodyException("arguments could not be decoded: " + e, e);
+        } catch (StackOverflowError e) {
+            // the stack unwinds right here, so the thread is fine; the peer sent a value nested too deeply
+            throw new CorruptBodyException("arguments nested too deeply to decode");
         }
         if (body.isReadable()) {
             throw new CorruptBodyException(body.readableBytes() + " unexpected bytes after the last argument");
@@ -184,6 +187,8 @@ public final class MessageCodec {
             throw new CorruptBodyException("truncated response body", e);
         } catch (Exception e) {
             throw new CorruptBodyException("response could not be decoded: " + e, e);
+        } catch (StackOverflowError e) {
+            throw new CorruptBodyException("response nested too deeply to decode");
         }
     }
 
