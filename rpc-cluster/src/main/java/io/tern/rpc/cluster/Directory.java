@@ -101,6 +101,14 @@ public final class Directory implements AutoCloseable {
 
     /** Providers that can take a call now; lingering ones only when no listed provider can. */
     public List<Endpoint> available() {
+        List<Endpoint> up = listedAvailable();
+        if (up.isEmpty() && anyLingering) {
+            return availableUnderLock();
+        }
+        return up;
+    }
+
+    private List<Endpoint> listedAvailable() {
         List<Endpoint> all = endpoints;
         List<Endpoint> up = new ArrayList<>(all.size());
         long now = System.nanoTime();
@@ -109,13 +117,15 @@ public final class Directory implements AutoCloseable {
                 up.add(e);
             }
         }
-        if (up.isEmpty() && anyLingering) {
-            return lingeringAvailable();
-        }
         return up;
     }
 
-    private synchronized List<Endpoint> lingeringAvailable() {
+    /** Both lists read under the lock, so an update moving a provider between them is never half seen. */
+    private synchronized List<Endpoint> availableUnderLock() {
+        List<Endpoint> listed = listedAvailable();
+        if (!listed.isEmpty()) {
+            return listed;
+        }
         expireLingering(System.nanoTime());
         List<Endpoint> up = new ArrayList<>();
         for (Lingering l : lingering.values()) {

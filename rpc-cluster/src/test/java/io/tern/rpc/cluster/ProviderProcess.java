@@ -74,6 +74,18 @@ public final class ProviderProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM: the provider's shutdown hook unregisters, sends GOAWAY and drains; waits for the process to end. */
+    public void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("provider did not stop within 30 s of SIGTERM");
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: the process dies at once, with no chance to send GOAWAY or close sockets cleanly. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -93,13 +105,16 @@ public final class ProviderProcess implements AutoCloseable {
             GreeterImpl impl = new GreeterImpl() {
                 @Override
                 public String slow(long millis) {
-                    System.out.println("SLOW");
+                    if (millis >= 1000) {
+                        System.out.println("SLOW");
+                    }
                     return super.slow(millis);
                 }
             };
             RegistryConfig registry = RegistryConfig.of(args[0]).withSessionTimeout(Duration.ofMillis(Long.parseLong(args[1])));
             TernServer server = new TernServer(ServerConfig.builder().host("127.0.0.1").port(0).build(), registry, "127.0.0.1");
             server.export(ServiceExport.of(Greeter.class, impl)).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tern-shutdown")); // SIGTERM: drain, then exit
             System.out.println("PORT " + server.port());
             Thread.currentThread().join();
         }

@@ -292,8 +292,19 @@ public final class ClientConnection {
         failAllPending("connection to " + address + " closed by the client");
     }
 
+    /** After GOAWAY, the connection closes itself once every request it sent has its answer. */
+    private void closeIfDrained() {
+        Channel ch = channel;
+        if (state == State.DRAINING && pending.isEmpty() && ch != null) {
+            ch.close();
+        }
+    }
+
     private void onResponse(ChannelHandlerContext ctx, Frame frame) {
         PendingCall call = pending.remove(frame.requestId());
+        if (state == State.DRAINING) {
+            ctx.channel().eventLoop().execute(this::closeIfDrained); // after this answer is delivered
+        }
         if (call == null) {
             log.debug("response {} from {} arrived after its call ended (timed out?)", frame.requestId(), address);
             return;
@@ -339,6 +350,7 @@ public final class ClientConnection {
             if (state == State.READY) {
                 state = State.DRAINING;
             }
+            closeIfDrained();
         }
 
         @Override

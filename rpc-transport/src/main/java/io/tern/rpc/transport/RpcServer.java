@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A Tern RPC provider endpoint: a Netty server with a dispatch table of exported services and a bounded
  * business executor. {@link #close()} drains: it stops accepting, sends GOAWAY, answers new requests with
- * SHUTTING_DOWN, waits for in-flight calls up to the shutdown grace, then closes.
+ * SHUTTING_DOWN, waits (up to the shutdown grace) for in-flight calls to finish and for clients to close their
+ * connections, then closes what is left.
  */
 public final class RpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
@@ -41,6 +42,11 @@ public final class RpcServer implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
+    /** Request id of the PING sent after GOAWAY: its PONG proves the client sent nothing more before stopping. */
+    static final int DRAIN_PING_ID = 0x7EE7D0A1;
+    /** How long a peer that never answers PINGs may hold the drain once its calls are done. */
+    static final long DRAIN_ACK_TIMEOUT_NANOS = 2_000_000_000L;
+    private final java.util.Set<Channel> drainAcked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
@@ -98,6 +104,10 @@ public final class RpcServer implements AutoCloseable {
                             return;
                         }
                         channels.add(ch);
+                        ch.closeFuture().addListener(f -> {
+                            drainAcked.remove(ch);
+                            wakeDrain(); // a client that finished draining closed
+                        });
                         if (sslContext != null) {
                             ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc()));
                         }
@@ -157,6 +167,27 @@ public final class RpcServer implements AutoCloseable {
 
     void callFinished() {
         if (inFlight.decrementAndGet() == 0 && shuttingDown) {
+            wakeDrain();
+        }
+    }
+
+    private boolean allAcked() {
+        for (Channel ch : channels) {
+            if (!drainAcked.contains(ch)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A client answered the drain PING: nothing more is coming from it. */
+    void drainAcknowledged(Channel ch) {
+        drainAcked.add(ch);
+        wakeDrain();
+    }
+
+    private void wakeDrain() {
+        if (shuttingDown) {
             synchronized (drainLock) {
                 drainLock.notifyAll();
             }
@@ -177,15 +208,21 @@ public final class RpcServer implements AutoCloseable {
         shuttingDown = true;
         serverChannel.close().syncUninterruptibly();
         for (Channel ch : channels) {
-            ByteBuf goaway = FrameHeader.control(ch.alloc(), MessageType.GOAWAY, 0);
-            ch.writeAndFlush(goaway);
+            ch.eventLoop().execute(() -> {
+                ch.write(FrameHeader.control(ch.alloc(), MessageType.GOAWAY, 0));
+                ch.writeAndFlush(FrameHeader.control(ch.alloc(), MessageType.PING, DRAIN_PING_ID));
+            });
         }
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        // drained when every accepted call is answered and every client has acknowledged GOAWAY (its PONG to the
+        // drain PING arrives after anything it sent before it stopped sending), or has closed
+        long start = System.nanoTime();
+        long deadline = start + config.shutdownGrace().toNanos();
         synchronized (drainLock) {
             long left;
-            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+            while ((inFlight.get() > 0 || (!allAcked() && System.nanoTime() - start < DRAIN_ACK_TIMEOUT_NANOS))
+                    && (left = deadline - System.nanoTime()) > 0) {
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+                    TimeUnit.NANOSECONDS.timedWait(drainLock, Math.min(left, 50_000_000L));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -196,7 +233,13 @@ public final class RpcServer implements AutoCloseable {
             log.warn("Shutdown grace of {} ms passed with {} calls still running; closing anyway",
                     config.shutdownGrace().toMillis(), inFlight.get());
         }
-        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (Channel ch : channels) {
+            // behind the responses already queued on its event loop, and only once they are flushed
+            ch.eventLoop().execute(() -> ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE));
+        }
+        channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         executor.shutdownNow();
         shutdownGroups();
         log.info("Tern RPC server on port {} stopped", ((InetSocketAddress) serverChannel.localAddress()).getPort());

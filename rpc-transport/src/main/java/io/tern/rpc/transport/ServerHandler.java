@@ -52,6 +52,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             switch (frame.type()) {
                 case MessageType.REQUEST -> onRequest(ctx, frame);
                 case MessageType.PING -> writes.write(FrameHeader.control(ctx.alloc(), MessageType.PONG, frame.requestId()));
+                case MessageType.PONG -> {
+                    if (frame.requestId() == RpcServer.DRAIN_PING_ID) {
+                        server.drainAcknowledged(ctx.channel());
+                    }
+                }
                 default -> log.debug("ignoring frame of type {} from client {}", frame.type(), FrameDecoder.peer(ctx.channel().remoteAddress()));
             }
         } finally {

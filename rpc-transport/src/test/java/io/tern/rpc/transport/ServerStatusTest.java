@@ -177,9 +177,14 @@ class ServerStatusTest {
             c.send(Wire.hello(2, "late"));
             Map<Integer, RawFrame> byId = new HashMap<>();
             boolean eof = false;
+            boolean sawDrainPing = false;
             while (!eof && !(byId.containsKey(1) && byId.containsKey(2))) {
                 try {
                     RawFrame f = c.readFrame();
+                    if (f.type() == MessageType.PING) {
+                        sawDrainPing = true; // the server asks the client to confirm it stopped sending
+                        continue;
+                    }
                     assertEquals(MessageType.RESPONSE, f.type(), f::toString);
                     byId.put(f.requestId(), f);
                 } catch (EOFException e) {
@@ -194,6 +199,7 @@ class ServerStatusTest {
                 assertEquals(Status.SHUTTING_DOWN, byId.get(2).status());
             }
             assertEquals(1, impl.calls.get(), "the request sent after GOAWAY must not run");
+            assertTrue(sawDrainPing || eof, "a PING follows GOAWAY, so a client can confirm nothing more is on the way");
 
             assertTrue(closed.get(10, TimeUnit.SECONDS), "close() returned before the in-flight call had finished");
             assertTrue(eof || c.awaitClosedSkipping(Duration.ofSeconds(5)), "connection still open after close() returned");
