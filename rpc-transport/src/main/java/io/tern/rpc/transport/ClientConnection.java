@@ -57,6 +57,7 @@ public final class ClientConnection {
     private volatile Channel channel;
     private volatile WriteQueue writes;
     private volatile Throwable lastFailure;
+    private volatile boolean closeWhenDrained;
     private long backoffMillis;
 
     ClientConnection(RpcClient client, String host, int port) {
@@ -171,6 +172,9 @@ public final class ClientConnection {
         if (pending.remove(call.id, call)) {
             call.future.completeExceptionally(new RpcTimeoutException("call " + call.spec.description() + " to " + address
                     + " timed out after " + call.timeoutMillis + " ms"));
+            if (state == State.DRAINING) {
+                closeIfDrained();
+            }
         }
     }
 
@@ -253,6 +257,9 @@ public final class ClientConnection {
     }
 
     private void onDisconnected() {
+        if (closeWhenDrained) {
+            state = State.CLOSED; // released while draining: done now, no reconnect
+        }
         State previous = state;
         if (previous != State.CLOSED) {
             state = State.DISCONNECTED;
@@ -282,8 +289,15 @@ public final class ClientConnection {
         }
     }
 
-    /** Closes the connection for good; pending calls fail at once. */
+    /**
+     * Closes the connection for good. A connection draining after GOAWAY keeps its calls: it closes once the last
+     * one is answered (or times out). Otherwise pending calls fail at once.
+     */
     public void close() {
+        if (state == State.DRAINING && !pending.isEmpty()) {
+            closeWhenDrained = true;
+            return;
+        }
         state = State.CLOSED;
         Channel ch = channel;
         if (ch != null) {

@@ -1,0 +1,73 @@
+package io.tern.rpc.spring;
+
+import io.tern.rpc.cluster.TernClient;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+
+/**
+ * Tern RPC for Spring Boot: {@code rpc.*} properties, {@link RpcService} beans exported by
+ * {@link RpcProviderLifecycle}, {@link RpcReference} fields filled from {@link RpcReferences}. Registered through
+ * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}; {@code rpc.enabled=false}
+ * turns it off.
+ */
+@AutoConfiguration(afterName = {
+        // so a MeterRegistry bean, if any, is defined before the observer looks for it
+        "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
+@ConditionalOnClass(TernClient.class)
+@ConditionalOnProperty(prefix = "rpc", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(RpcProperties.class)
+public class RpcAutoConfiguration {
+
+    /** Static, so registering the post-processor does not create this configuration class early. */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static RpcReferenceInjector rpcReferenceInjector(ObjectProvider<RpcReferences> references) {
+        return new RpcReferenceInjector(references);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RpcReferences rpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers) {
+        return new RpcReferences(properties, observers);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RpcProviderLifecycle rpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory,
+                                                     ObjectProvider<RpcCallObserver> observers) {
+        return new RpcProviderLifecycle(properties, beanFactory, observers);
+    }
+
+    /** Timers {@code rpc.client.calls} / {@code rpc.server.calls} when Micrometer is present and has a registry. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class Metrics {
+        @Bean
+        @ConditionalOnMissingBean(RpcCallObserver.class)
+        RpcCallObserver rpcMicrometerCallObserver(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registries) {
+            return new MicrometerRpcCallObserver(registries);
+        }
+    }
+
+    /** Health contributor {@code rpc} when Spring Boot Actuator is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.AbstractHealthIndicator")
+    static class Health {
+        @Bean
+        @ConditionalOnMissingBean(name = "rpcHealthIndicator")
+        RpcHealthIndicator rpcHealthIndicator(RpcProviderLifecycle provider, RpcReferences references) {
+            return new RpcHealthIndicator(provider, references);
+        }
+    }
+}

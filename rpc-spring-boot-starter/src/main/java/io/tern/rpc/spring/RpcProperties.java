@@ -1,0 +1,546 @@
+package io.tern.rpc.spring;
+
+import io.tern.rpc.cluster.AdvertisedAddress;
+import io.tern.rpc.cluster.Reference;
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.serialize.Serializers;
+import io.tern.rpc.registry.RegistryConfig;
+import io.tern.rpc.transport.ClientConfig;
+import io.tern.rpc.transport.ServerConfig;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The {@code rpc.*} properties (SPEC §4). Bound once at start-up and validated as a whole: a bad value fails the
+ * application's start with an {@link RpcConfigurationException} naming the property and the accepted values.
+ */
+@ConfigurationProperties("rpc")
+public class RpcProperties implements InitializingBean {
+    /** Whether the Tern RPC auto-configuration is active at all. */
+    private boolean enabled = true;
+
+    /** Body codec of outgoing requests and the one a provider advertises: protostuff or kryo. */
+    private String serialization = "protostuff";
+
+    /** Body compression of requests and responses: none or gzip. */
+    private String compression = "none";
+
+    /** With gzip compression, bodies smaller than this are sent uncompressed. */
+    private DataSize compressionThreshold = DataSize.ofKilobytes(1);
+
+    /** Largest frame accepted (inclusive), on both the provider and the consumer side. */
+    private DataSize maxFrameLength = DataSize.ofMegabytes(8);
+
+    private final Registry registry = new Registry();
+    private final Server server = new Server();
+    private final Consumer consumer = new Consumer();
+    private final Heartbeat heartbeat = new Heartbeat();
+
+    /** Where providers register and consumers look them up. */
+    public static class Registry {
+        /** Registry address: zookeeper://host:port[,host:port...] or direct://host:port[,host:port...] (consumer only). */
+        private String address = "zookeeper://127.0.0.1:2181";
+
+        /** ZooKeeper session timeout: a provider whose session expires disappears from the registry. */
+        private Duration sessionTimeout = Duration.ofSeconds(30);
+
+        /** How long start-up waits for the first connection to ZooKeeper. */
+        private Duration connectTimeout = Duration.ofSeconds(5);
+
+        /** ZooKeeper path under which services are registered. */
+        private String rootPath = "/tern";
+
+        /** Base sleep of the exponential backoff between ZooKeeper operation retries. */
+        private Duration retryBaseSleep = Duration.ofSeconds(1);
+
+        /** How many times a failed ZooKeeper operation is retried (0..29). */
+        private int retryMaxRetries = 3;
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public Duration getSessionTimeout() {
+            return sessionTimeout;
+        }
+
+        public void setSessionTimeout(Duration sessionTimeout) {
+            this.sessionTimeout = sessionTimeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public String getRootPath() {
+            return rootPath;
+        }
+
+        public void setRootPath(String rootPath) {
+            this.rootPath = rootPath;
+        }
+
+        public Duration getRetryBaseSleep() {
+            return retryBaseSleep;
+        }
+
+        public void setRetryBaseSleep(Duration retryBaseSleep) {
+            this.retryBaseSleep = retryBaseSleep;
+        }
+
+        public int getRetryMaxRetries() {
+            return retryMaxRetries;
+        }
+
+        public void setRetryMaxRetries(int retryMaxRetries) {
+            this.retryMaxRetries = retryMaxRetries;
+        }
+    }
+
+    /** The provider side; it starts only if some bean carries {@code @RpcService}. */
+    public static class Server {
+        /** Provider port; 0 picks a free one. */
+        private int port = 7070;
+
+        /** Bind address; empty means all interfaces. */
+        private String host;
+
+        /** Address registered for consumers to connect to; empty means the bind host if concrete, else detected. */
+        private String advertisedHost;
+
+        /** Netty I/O threads; empty means one per available processor. */
+        private Integer ioThreads;
+
+        /** Threads of the bounded business executor that runs service methods. */
+        private int executorThreads = 64;
+
+        /** Calls that may wait for a business thread; beyond it a call is refused with SERVER_BUSY at once. */
+        private int executorQueue = 1024;
+
+        /** A connection with no inbound bytes for this long is closed. */
+        private Duration idleTimeout = Duration.ofSeconds(60);
+
+        /** How long a stopping provider drains in-flight calls (after unregistering and sending GOAWAY). */
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+
+        /** Weight registered for every @RpcService that does not set its own. */
+        private int weight = 100;
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public String getAdvertisedHost() {
+            return advertisedHost;
+        }
+
+        public void setAdvertisedHost(String advertisedHost) {
+            this.advertisedHost = advertisedHost;
+        }
+
+        public Integer getIoThreads() {
+            return ioThreads;
+        }
+
+        public void setIoThreads(Integer ioThreads) {
+            this.ioThreads = ioThreads;
+        }
+
+        public int getExecutorThreads() {
+            return executorThreads;
+        }
+
+        public void setExecutorThreads(int executorThreads) {
+            this.executorThreads = executorThreads;
+        }
+
+        public int getExecutorQueue() {
+            return executorQueue;
+        }
+
+        public void setExecutorQueue(int executorQueue) {
+            this.executorQueue = executorQueue;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getShutdownGrace() {
+            return shutdownGrace;
+        }
+
+        public void setShutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+        }
+
+        public int getWeight() {
+            return weight;
+        }
+
+        public void setWeight(int weight) {
+            this.weight = weight;
+        }
+    }
+
+    /** Defaults of every {@code @RpcReference}; an annotation attribute overrides its property. */
+    public static class Consumer {
+        /** Per-call deadline, shared by all attempts of the call. */
+        private Duration timeout = Duration.ofSeconds(3);
+
+        /** Fault tolerance: failfast or failover. */
+        private String cluster = "failover";
+
+        /** Extra attempts on other providers for failover. */
+        private int retries = 2;
+
+        /** Load balancer: random, round-robin, least-active, consistent-hash or p2c. */
+        private String loadBalance = "p2c";
+
+        /** Backup requests for idempotent methods: off, a delay such as 50ms, or a latency percentile such as p95. */
+        private String backupRequest = "off";
+
+        /** Retries plus backup requests may add at most this fraction of the calls (0..1). */
+        private double retryBudgetRatio = 0.1;
+
+        /** Retries plus backup requests always allowed per second, on top of the ratio. */
+        private int retryBudgetMinPerSecond = 10;
+
+        /** A newly started provider's weight ramps up over this long (0s: no warm-up). */
+        private Duration warmup = Duration.ofSeconds(10);
+
+        /** TCP connect timeout to a provider. */
+        private Duration connectTimeout = Duration.ofSeconds(3);
+
+        /** Netty I/O threads of the consumer; empty means one per available processor. */
+        private Integer ioThreads;
+
+        /** First delay before reconnecting to a provider whose connection dropped (then doubled, with jitter). */
+        private Duration reconnectBackoffMin = Duration.ofMillis(50);
+
+        /** Longest delay between reconnect attempts. */
+        private Duration reconnectBackoffMax = Duration.ofSeconds(5);
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public String getCluster() {
+            return cluster;
+        }
+
+        public void setCluster(String cluster) {
+            this.cluster = cluster;
+        }
+
+        public int getRetries() {
+            return retries;
+        }
+
+        public void setRetries(int retries) {
+            this.retries = retries;
+        }
+
+        public String getLoadBalance() {
+            return loadBalance;
+        }
+
+        public void setLoadBalance(String loadBalance) {
+            this.loadBalance = loadBalance;
+        }
+
+        public String getBackupRequest() {
+            return backupRequest;
+        }
+
+        public void setBackupRequest(String backupRequest) {
+            this.backupRequest = backupRequest;
+        }
+
+        public double getRetryBudgetRatio() {
+            return retryBudgetRatio;
+        }
+
+        public void setRetryBudgetRatio(double retryBudgetRatio) {
+            this.retryBudgetRatio = retryBudgetRatio;
+        }
+
+        public int getRetryBudgetMinPerSecond() {
+            return retryBudgetMinPerSecond;
+        }
+
+        public void setRetryBudgetMinPerSecond(int retryBudgetMinPerSecond) {
+            this.retryBudgetMinPerSecond = retryBudgetMinPerSecond;
+        }
+
+        public Duration getWarmup() {
+            return warmup;
+        }
+
+        public void setWarmup(Duration warmup) {
+            this.warmup = warmup;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Integer getIoThreads() {
+            return ioThreads;
+        }
+
+        public void setIoThreads(Integer ioThreads) {
+            this.ioThreads = ioThreads;
+        }
+
+        public Duration getReconnectBackoffMin() {
+            return reconnectBackoffMin;
+        }
+
+        public void setReconnectBackoffMin(Duration reconnectBackoffMin) {
+            this.reconnectBackoffMin = reconnectBackoffMin;
+        }
+
+        public Duration getReconnectBackoffMax() {
+            return reconnectBackoffMax;
+        }
+
+        public void setReconnectBackoffMax(Duration reconnectBackoffMax) {
+            this.reconnectBackoffMax = reconnectBackoffMax;
+        }
+    }
+
+    /** Connection liveness, consumer side. */
+    public static class Heartbeat {
+        /** PING after this much write-idle time; a connection is dead after 3 intervals without inbound bytes. */
+        private Duration interval = Duration.ofSeconds(10);
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+    }
+
+    /** A stand-in service type: lets {@link Reference}'s own validation check the consumer defaults. */
+    private interface Probe {
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        validate();
+    }
+
+    /** Checks every property at once (each through the builder that would use it); throws on the first bad one. */
+    public void validate() {
+        check("rpc.serialization", () -> Serializers.byName(serialization));
+        check("rpc.compression", this::compressionCodec);
+        check("rpc.max-frame-length", this::maxFrameBytes);
+        check("rpc.registry", this::registryConfig);
+        check("rpc.server", this::serverConfig);
+        check("rpc.server.weight", () -> requireNonNegative(server.weight, "rpc.server.weight"));
+        check("rpc.server.advertised-host", () -> AdvertisedAddress.choose(server.advertisedHost, server.host, List.of()));
+        check("rpc.consumer", this::clientConfig);
+        check("rpc.consumer.timeout", () -> requirePositive(consumer.timeout, "rpc.consumer.timeout"));
+        check("rpc.consumer", () -> applyConsumerDefaults(Reference.to(Probe.class)));
+    }
+
+    /** The compression both sides use for bodies they send. */
+    public Compression compressionCodec() {
+        return Compression.byName(compression, compressionThresholdBytes());
+    }
+
+    int compressionThresholdBytes() {
+        long threshold = compressionThreshold == null ? -1 : compressionThreshold.toBytes();
+        if (threshold < 0 || threshold > Integer.MAX_VALUE) {
+            throw new RpcConfigurationException("rpc.compression-threshold", "rpc.compression-threshold must be 0B..2GB, was " + compressionThreshold);
+        }
+        return (int) threshold;
+    }
+
+    int maxFrameBytes() {
+        long bytes = maxFrameLength == null ? -1 : maxFrameLength.toBytes();
+        if (bytes < 16 || bytes > Integer.MAX_VALUE) {
+            throw new RpcConfigurationException("rpc.max-frame-length", "rpc.max-frame-length must be 16B..2GB, was " + maxFrameLength);
+        }
+        return (int) bytes;
+    }
+
+    public RegistryConfig registryConfig() {
+        return RegistryConfig.of(registry.address)
+                .withSessionTimeout(registry.sessionTimeout)
+                .withConnectTimeout(registry.connectTimeout)
+                .withRootPath(registry.rootPath)
+                .withRetry(registry.retryBaseSleep, registry.retryMaxRetries);
+    }
+
+    public ServerConfig serverConfig() {
+        ServerConfig.Builder b = ServerConfig.builder()
+                .host(blankToNull(server.host))
+                .port(server.port)
+                .executorThreads(server.executorThreads)
+                .executorQueue(server.executorQueue)
+                .maxFrameLength(maxFrameBytes())
+                .idleTimeout(server.idleTimeout)
+                .shutdownGrace(server.shutdownGrace)
+                .compression(compressionCodec());
+        if (server.ioThreads != null) {
+            b.ioThreads(server.ioThreads);
+        }
+        return b.build();
+    }
+
+    public ClientConfig clientConfig() {
+        ClientConfig.Builder b = ClientConfig.builder()
+                .maxFrameLength(maxFrameBytes())
+                .connectTimeout(consumer.connectTimeout)
+                .heartbeatInterval(heartbeat.interval);
+        if (consumer.ioThreads != null) {
+            b.ioThreads(consumer.ioThreads);
+        }
+        Duration min = consumer.reconnectBackoffMin;
+        Duration max = consumer.reconnectBackoffMax;
+        if (min == null || max == null || min.isNegative() || min.isZero() || min.compareTo(max) > 0) {
+            throw new RpcConfigurationException("rpc.consumer.reconnect-backoff-min",
+                    "rpc.consumer.reconnect-backoff-min and rpc.consumer.reconnect-backoff-max must satisfy 0 < min <= max, were " + min + " and " + max);
+        }
+        return b.reconnectBackoff(min, max).build();
+    }
+
+    /** Applies the rpc.consumer.* defaults (each validated by the Reference builder, whose messages name the property). */
+    <T> Reference<T> applyConsumerDefaults(Reference<T> reference) {
+        return reference.timeout(consumer.timeout)
+                .serialization(serialization)
+                .compression(compressionCodec())
+                .cluster(consumer.cluster)
+                .retries(consumer.retries)
+                .loadBalance(consumer.loadBalance)
+                .backupRequest(consumer.backupRequest)
+                .retryBudget(consumer.retryBudgetRatio, consumer.retryBudgetMinPerSecond)
+                .warmup(consumer.warmup);
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static Duration requirePositive(Duration d, String property) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(property + " must be > 0, was " + d);
+        }
+        return d;
+    }
+
+    private static int requireNonNegative(int value, String property) {
+        if (value < 0) {
+            throw new IllegalArgumentException(property + " must be >= 0, was " + value);
+        }
+        return value;
+    }
+
+    /** Runs one check; a message that does not name a property yet gets the property in front of it. */
+    private static void check(String property, Supplier<?> check) {
+        try {
+            check.get();
+        } catch (RpcConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw RpcConfigurationException.of(property, e);
+        }
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getSerialization() {
+        return serialization;
+    }
+
+    public void setSerialization(String serialization) {
+        this.serialization = serialization;
+    }
+
+    public String getCompression() {
+        return compression;
+    }
+
+    public void setCompression(String compression) {
+        this.compression = compression;
+    }
+
+    public DataSize getCompressionThreshold() {
+        return compressionThreshold;
+    }
+
+    public void setCompressionThreshold(DataSize compressionThreshold) {
+        this.compressionThreshold = compressionThreshold;
+    }
+
+    public DataSize getMaxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public void setMaxFrameLength(DataSize maxFrameLength) {
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    public Registry getRegistry() {
+        return registry;
+    }
+
+    public Server getServer() {
+        return server;
+    }
+
+    public Consumer getConsumer() {
+        return consumer;
+    }
+
+    public Heartbeat getHeartbeat() {
+        return heartbeat;
+    }
+}

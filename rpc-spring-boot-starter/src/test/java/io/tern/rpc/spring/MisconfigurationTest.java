@@ -1,0 +1,219 @@
+package io.tern.rpc.spring;
+
+import io.tern.rpc.spring.testapp.GreetingService;
+import io.tern.rpc.spring.testapp.GreetingServiceImpl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+
+import static io.tern.rpc.spring.Apps.assertMentions;
+import static io.tern.rpc.spring.Apps.startupFailure;
+
+/** Each kind of misconfiguration fails start-up with a message naming the setting and what it accepts. */
+class MisconfigurationTest {
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ConsumerApp {
+        @Bean
+        Caller caller() {
+            return new Caller();
+        }
+    }
+
+    static class Caller {
+        @RpcReference
+        GreetingService greetings;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(GreetingServiceImpl.class)
+    static class ProviderApp {
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "rpc.serialization=xml                  | rpc.serialization          | protostuff or kryo",
+            "rpc.compression=zip                    | rpc.compression            | none or gzip",
+            "rpc.compression-threshold=-1B          | rpc.compression-threshold  | -1B",
+            "rpc.max-frame-length=8B                | rpc.max-frame-length       | 16B",
+            "rpc.consumer.load-balance=foo          | rpc.consumer.load-balance  | random, round-robin, least-active, consistent-hash or p2c",
+            "rpc.consumer.cluster=failsafe          | rpc.consumer.cluster       | failover or failfast",
+            "rpc.consumer.retries=-1                | rpc.consumer.retries       | >= 0",
+            "rpc.consumer.timeout=0s                | rpc.consumer.timeout       | > 0",
+            "rpc.consumer.timeout=soon              | rpc.consumer.timeout       | soon",
+            "rpc.consumer.backup-request=p10        | rpc.consumer.backup-request| p95",
+            "rpc.consumer.retry-budget-ratio=2      | rpc.consumer.retry-budget-ratio | 0..1",
+            "rpc.consumer.reconnect-backoff-min=9s  | rpc.consumer.reconnect-backoff-min | min <= max",
+            "rpc.consumer.warmup=-1s                | rpc.consumer.warmup        | >= 0",
+            "rpc.heartbeat.interval=0s              | rpc.heartbeat.interval     | > 0",
+            "rpc.registry.address=http://x          | rpc.registry.address       | zookeeper://host:port",
+            "rpc.registry.root-path=tern            | rpc.registry.root-path     | start with '/'",
+            "rpc.registry.retry-max-retries=99      | rpc.registry.retry-max-retries | 0..29",
+            "rpc.server.port=99999                  | rpc.server.port            | 0..65535",
+            "rpc.server.port=http                   | rpc.server.port            | http",
+            "rpc.server.executor-threads=0          | rpc.server.executor-threads| >= 1",
+            "rpc.server.weight=-5                   | rpc.server.weight          | >= 0",
+            "rpc.server.advertised-host=0.0.0.0     | rpc.server.advertised-host | wildcard",
+    })
+    void badPropertyFailsStartUpNamingIt(String property, String name, String accepted) {
+        // a consumer application: validation happens before anything connects
+        String failure = startupFailure(ConsumerApp.class, property.trim(), "rpc.registry.connect-timeout=500ms");
+        assertMentions(failure, name.trim(), accepted.trim());
+    }
+
+    static class BadLoadBalanceCaller {
+        @RpcReference(loadBalance = "fastest")
+        GreetingService greetings;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(BadLoadBalanceCaller.class)
+    static class BadReferenceApp {
+    }
+
+    @Test
+    void badReferenceAttributeNamesTheFieldAndTheAttribute() {
+        assertMentions(startupFailure(BadReferenceApp.class), "@RpcReference on " + BadLoadBalanceCaller.class.getName() + ".greetings",
+                "loadBalance = \"fastest\"", "p2c");
+    }
+
+    static class BadTimeoutCaller {
+        @RpcReference(timeout = "later")
+        GreetingService greetings;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(BadTimeoutCaller.class)
+    static class BadTimeoutApp {
+    }
+
+    @Test
+    void badReferenceTimeoutNamesTheAttribute() {
+        assertMentions(startupFailure(BadTimeoutApp.class), BadTimeoutCaller.class.getName() + ".greetings", "timeout = \"later\"");
+    }
+
+    static class ClassTypedCaller {
+        @RpcReference
+        GreetingServiceImpl greetings;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(ClassTypedCaller.class)
+    static class ClassTypedReferenceApp {
+    }
+
+    @Test
+    void referenceToAClassIsRefused() {
+        assertMentions(startupFailure(ClassTypedReferenceApp.class), ClassTypedCaller.class.getName() + ".greetings", "is not an interface");
+    }
+
+    interface Pingable {
+        void ping();
+    }
+
+    /** Two service interfaces: which one to export is ambiguous. */
+    @RpcService
+    static class TwoInterfaces implements GreetingService, Pingable {
+        @Override
+        public String greet(String name) {
+            return name;
+        }
+
+        @Override
+        public CompletableFuture<String> greetAsync(String name) {
+            return CompletableFuture.completedFuture(name);
+        }
+
+        @Override
+        public String fail(String message) {
+            return message;
+        }
+
+        @Override
+        public String slow(long millis) {
+            return "";
+        }
+
+        @Override
+        public String whoAreYou() {
+            return "";
+        }
+
+        @Override
+        public void ping() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(TwoInterfaces.class)
+    static class AmbiguousServiceApp {
+    }
+
+    @Test
+    void serviceWithTwoInterfacesMustNameOne() {
+        assertMentions(startupFailure(AmbiguousServiceApp.class, "rpc.server.port=0", "rpc.registry.connect-timeout=500ms"), TwoInterfaces.class.getName(),
+                "2 interfaces", "interfaceClass");
+    }
+
+    @RpcService(mode = "turbo")
+    static class BadMode extends GreetingServiceImpl {
+        BadMode() {
+            super("bad");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(BadMode.class)
+    static class BadModeApp {
+    }
+
+    @Test
+    void unknownExecutionModeIsRefused() {
+        assertMentions(startupFailure(BadModeApp.class, "rpc.server.port=0", "rpc.registry.connect-timeout=500ms"), "mode = \"turbo\"", "executor", "direct");
+    }
+
+    @Test
+    void unreachableRegistryFailsTheConsumerNamingTheTimeout() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        assertMentions(startupFailure(ConsumerApp.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
+                "rpc.registry.connect-timeout=500ms"), "cannot connect to ZooKeeper", "rpc.registry.connect-timeout");
+    }
+
+    @Test
+    void unreachableRegistryFailsTheProviderNamingTheTimeout() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        assertMentions(startupFailure(ProviderApp.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
+                "rpc.registry.connect-timeout=500ms", "rpc.server.port=0", "rpc.server.host=127.0.0.1"),
+                "cannot connect to ZooKeeper", "rpc.registry.connect-timeout");
+    }
+
+    @Test
+    void failureAnalyzerExplainsTheSettingToFix() {
+        FailureAnalysis analysis = new RpcConfigurationFailureAnalyzer().analyze(new BeanCreationException("rpcProperties",
+                "init failed", new RpcConfigurationException("rpc.serialization", "unknown serialization 'xml': use protostuff or kryo")));
+        assertMentions(analysis.getDescription(), "unknown serialization 'xml'", "protostuff or kryo");
+        assertMentions(analysis.getAction(), "rpc.serialization", "application.properties");
+    }
+}

@@ -1,0 +1,127 @@
+package io.tern.rpc.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tern.rpc.spring.testapp.GreetingException;
+import io.tern.rpc.spring.testapp.GreetingService;
+import io.tern.rpc.spring.testapp.GreetingServiceImpl;
+import io.tern.rpc.testsupport.Poll;
+import io.tern.rpc.testsupport.ZooKeepers;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** With Micrometer and Actuator present: call timers on both sides and the rpc health contributor. */
+class ObservabilityTest {
+    private static final String SERVICE = GreetingService.class.getName();
+    private static TestingServer zk;
+    private static ConfigurableApplicationContext provider;
+    private static ConfigurableApplicationContext consumer;
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(GreetingServiceImpl.class)
+    static class ProviderApp {
+        @Bean
+        SimpleMeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ConsumerApp {
+        @Bean
+        SimpleMeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        Caller caller() {
+            return new Caller();
+        }
+    }
+
+    static class Caller {
+        @RpcReference
+        GreetingService greetings;
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        zk = ZooKeepers.server();
+        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "p"));
+        consumer = Apps.run(ConsumerApp.class, Apps.consumer(zk));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        consumer.close();
+        provider.close();
+        zk.close();
+    }
+
+    @Test
+    void callsAreTimedOnBothSidesByServiceMethodAndOutcome() throws Exception {
+        GreetingService greetings = consumer.getBean(Caller.class).greetings;
+        assertEquals("hello x from p", greetings.greet("x"));
+        assertEquals("async hello y from p", greetings.greetAsync("y").get(5, TimeUnit.SECONDS));
+        assertThrows(GreetingException.class, () -> greetings.fail("no"));
+
+        MeterRegistry client = consumer.getBean(MeterRegistry.class);
+        assertEquals(1, timer(client, "rpc.client.calls", "greet", "success", "none").count());
+        Poll.until(Duration.ofSeconds(5), "the async call's timer", () -> count(client, "rpc.client.calls", "greetAsync", "success", "none") == 1);
+        assertEquals(1, timer(client, "rpc.client.calls", "fail", "error", "GreetingException").count());
+
+        MeterRegistry server = provider.getBean(MeterRegistry.class);
+        Poll.until(Duration.ofSeconds(5), "the server-side timers", () -> count(server, "rpc.server.calls", "greet", "success", "none") == 1
+                && count(server, "rpc.server.calls", "greetAsync", "success", "none") == 1
+                && count(server, "rpc.server.calls", "fail", "error", "GreetingException") == 1);
+    }
+
+    @Test
+    void healthShowsTheServerAndTheProvidersOfEachReference() {
+        Health providerHealth = provider.getBean(RpcHealthIndicator.class).health();
+        assertEquals(Status.UP, providerHealth.getStatus());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> server = (Map<String, Object>) providerHealth.getDetails().get("server");
+        assertEquals(true, server.get("bound"));
+        assertEquals(true, server.get("registryConnected"));
+        assertEquals(List.of(SERVICE), server.get("services"));
+
+        Health consumerHealth = consumer.getBean(RpcHealthIndicator.class).health();
+        assertEquals(Status.UP, consumerHealth.getStatus());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> references = (Map<String, Object>) consumerHealth.getDetails().get("references");
+        assertEquals(true, references.get("registryConnected"));
+        assertEquals(Map.of(SERVICE, 1), references.get("providers"));
+        assertTrue(consumerHealth.getDetails().get("server") == null, "a consumer-only application reports no server");
+    }
+
+    private static Timer timer(MeterRegistry registry, String name, String method, String outcome, String exception) {
+        return registry.get(name).tags("service", SERVICE, "method", method, "outcome", outcome, "exception", exception).timer();
+    }
+
+    private static long count(MeterRegistry registry, String name, String method, String outcome, String exception) {
+        Timer t = registry.find(name).tags("service", SERVICE, "method", method, "outcome", outcome, "exception", exception).timer();
+        return t == null ? 0 : t.count();
+    }
+}
