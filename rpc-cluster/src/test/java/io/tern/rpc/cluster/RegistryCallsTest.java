@@ -130,7 +130,7 @@ class RegistryCallsTest {
     }
 
     @Test
-    void zooKeeperDownForTwentySecondsUnderSteadyCallsLosesNothing() throws Exception {
+    void zooKeeperDownForThirtySecondsUnderSteadyCallsLosesNothing() throws Exception {
         provider(new GreeterImpl());
         // a second provider process-to-be, connected to ZooKeeper but exporting nothing yet
         TernServer latecomer = new TernServer(ServerConfig.builder().host("127.0.0.1").port(0).build(), registry(), "127.0.0.1");
@@ -143,14 +143,16 @@ class RegistryCallsTest {
             zk.stop();
             GreeterImpl late = new GreeterImpl();
             latecomer.export(ServiceExport.of(Greeter.class, late)); // registered once ZooKeeper is back
-            long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            Poll.until(Duration.ofSeconds(25), "20 s of outage", () -> System.nanoTime() - downUntil > 0);
+            long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // issue 3 asks for 20 s, issue 7 for 30 s
+            Poll.until(Duration.ofSeconds(35), "30 s of outage", () -> System.nanoTime() - downUntil > 0);
             int duringOutage = load.ok();
             zk.close();
             zk = ZooKeepers.server(port);
             Poll.until(Duration.ofSeconds(30), "provider added during the outage is discovered and called", () -> late.calls.get() > 10);
             load.close();
             assertTrue(duringOutage > 500, "calls kept flowing during the outage: " + duringOutage);
+            System.out.printf("ZooKeeper down 30 s: %d calls during the outage, %d in all, %d failed; latecomer served %d%n",
+                    duringOutage, load.ok(), load.failures.size(), late.calls.get());
             assertTrue(load.failures.isEmpty(), load.failureSummary());
         }
     }
