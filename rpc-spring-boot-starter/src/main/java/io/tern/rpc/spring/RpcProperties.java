@@ -40,6 +40,108 @@ public class RpcProperties implements InitializingBean {
     private final Server server = new Server();
     private final Consumer consumer = new Consumer();
     private final Heartbeat heartbeat = new Heartbeat();
+    private final Tls tls = new Tls();
+    private final Security security = new Security();
+
+    public Tls getTls() {
+        return tls;
+    }
+
+    public Security getSecurity() {
+        return security;
+    }
+
+    /**
+     * TLS on the transport, both sides. Identity: a key store (PKCS12, or JKS by the .jks suffix), or a PEM
+     * certificate chain with a PKCS#8 PEM key. Trust: a trust store or a PEM file; neither means the JDK's CAs.
+     */
+    public static class Tls {
+        /** Whether connections use TLS. */
+        private boolean enabled;
+
+        /** Key store holding this side's certificate and key (required on a provider unless cert-chain is set). */
+        private String keyStore;
+
+        /** Password of the key store and its key. */
+        private String keyStorePassword;
+
+        /** PEM certificate chain of this side (with private-key, instead of key-store). */
+        private String certChain;
+
+        /** PKCS#8 PEM private key of this side. */
+        private String privateKey;
+
+        /** Trust store of certificates this side accepts from its peers. */
+        private String trustStore;
+
+        /** Password of the trust store. */
+        private String trustStorePassword;
+
+        /** PEM file of trusted certificates (instead of trust-store). */
+        private String trustCerts;
+
+        /** Provider side: none, optional or require (require = mutual TLS: only clients with a trusted certificate). */
+        private String clientAuth = "none";
+
+        /** Consumer side: check that the provider's certificate names the address connected to. */
+        private boolean verifyHostname = true;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean v) { enabled = v; }
+        public String getKeyStore() { return keyStore; }
+        public void setKeyStore(String v) { keyStore = v; }
+        public String getKeyStorePassword() { return keyStorePassword; }
+        public void setKeyStorePassword(String v) { keyStorePassword = v; }
+        public String getCertChain() { return certChain; }
+        public void setCertChain(String v) { certChain = v; }
+        public String getPrivateKey() { return privateKey; }
+        public void setPrivateKey(String v) { privateKey = v; }
+        public String getTrustStore() { return trustStore; }
+        public void setTrustStore(String v) { trustStore = v; }
+        public String getTrustStorePassword() { return trustStorePassword; }
+        public void setTrustStorePassword(String v) { trustStorePassword = v; }
+        public String getTrustCerts() { return trustCerts; }
+        public void setTrustCerts(String v) { trustCerts = v; }
+        public String getClientAuth() { return clientAuth; }
+        public void setClientAuth(String v) { clientAuth = v; }
+        public boolean isVerifyHostname() { return verifyHostname; }
+        public void setVerifyHostname(boolean v) { verifyHostname = v; }
+
+        io.tern.rpc.transport.TlsConfig toConfig() {
+            if (!enabled) {
+                return null;
+            }
+            try {
+                return new io.tern.rpc.transport.TlsConfig(file(certChain), file(privateKey), file(keyStore), chars(keyStorePassword),
+                        file(trustCerts), file(trustStore), chars(trustStorePassword),
+                        io.tern.rpc.transport.TlsConfig.clientAuth(clientAuth), verifyHostname);
+            } catch (IllegalArgumentException e) {
+                throw new RpcConfigurationException("rpc.tls.client-auth", e.getMessage());
+            }
+        }
+
+        private static java.io.File file(String path) {
+            return path == null || path.isBlank() ? null : new java.io.File(path.trim());
+        }
+
+        private static char[] chars(String s) {
+            return s == null ? null : s.toCharArray();
+        }
+    }
+
+    /** Shared-token authentication, for deployments without TLS client certificates. */
+    public static class Security {
+        /** Token every request must carry (provider) and that every request sends (consumer); never logged. Empty: off. */
+        private String token;
+
+        public String getToken() {
+            return token;
+        }
+
+        public void setToken(String token) {
+            this.token = token;
+        }
+    }
 
     /** Where providers register and consumers look them up. */
     public static class Registry {
@@ -130,6 +232,17 @@ public class RpcProperties implements InitializingBean {
         /** Calls that may wait for a business thread; beyond it a call is refused with SERVER_BUSY at once. */
         private int executorQueue = 1024;
 
+        /** Connections beyond this are closed at once. */
+        private int maxConnections = 4096;
+
+        public int getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
         /** A connection with no inbound bytes for this long is closed. */
         private Duration idleTimeout = Duration.ofSeconds(60);
 
@@ -216,6 +329,17 @@ public class RpcProperties implements InitializingBean {
     public static class Consumer {
         /** Per-call deadline, shared by all attempts of the call. */
         private Duration timeout = Duration.ofSeconds(3);
+
+        /** Calls in flight per provider connection beyond which new calls fail at once (bounded memory). */
+        private int maxPendingCalls = 65_536;
+
+        public int getMaxPendingCalls() {
+            return maxPendingCalls;
+        }
+
+        public void setMaxPendingCalls(int maxPendingCalls) {
+            this.maxPendingCalls = maxPendingCalls;
+        }
 
         /** Fault tolerance: failfast or failover. */
         private String cluster = "failover";
@@ -422,7 +546,10 @@ public class RpcProperties implements InitializingBean {
                 .maxFrameLength(maxFrameBytes())
                 .idleTimeout(server.idleTimeout)
                 .shutdownGrace(server.shutdownGrace)
-                .compression(compressionCodec());
+                .compression(compressionCodec())
+                .maxConnections(server.maxConnections)
+                .authToken(security.token);
+        b.tls(tls.toConfig());
         if (server.ioThreads != null) {
             b.ioThreads(server.ioThreads);
         }
@@ -431,6 +558,9 @@ public class RpcProperties implements InitializingBean {
 
     public ClientConfig clientConfig() {
         ClientConfig.Builder b = ClientConfig.builder()
+                .tls(tls.toConfig())
+                .authToken(security.token)
+                .maxPendingCalls(consumer.maxPendingCalls)
                 .maxFrameLength(maxFrameBytes())
                 .connectTimeout(consumer.connectTimeout)
                 .heartbeatInterval(heartbeat.interval);

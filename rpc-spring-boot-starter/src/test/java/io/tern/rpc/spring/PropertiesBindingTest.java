@@ -66,6 +66,19 @@ class PropertiesBindingTest {
             "rpc.consumer.reconnect-backoff-min=100ms",
             "rpc.consumer.reconnect-backoff-max=10s",
             "rpc.heartbeat.interval=5s",
+            "rpc.server.max-connections=100",
+            "rpc.consumer.max-pending-calls=5000",
+            "rpc.security.token=abc123",
+            "rpc.tls.enabled=true",
+            "rpc.tls.key-store=/etc/tern/keys.p12",
+            "rpc.tls.key-store-password=kpass",
+            "rpc.tls.cert-chain=/etc/tern/chain.pem",
+            "rpc.tls.private-key=/etc/tern/key.pem",
+            "rpc.tls.trust-store=/etc/tern/trust.p12",
+            "rpc.tls.trust-store-password=tpass",
+            "rpc.tls.trust-certs=/etc/tern/ca.pem",
+            "rpc.tls.client-auth=require",
+            "rpc.tls.verify-hostname=false",
     };
 
     @Test
@@ -111,6 +124,26 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofMillis(100), k.getReconnectBackoffMin());
             assertEquals(Duration.ofSeconds(10), k.getReconnectBackoffMax());
             assertEquals(Duration.ofSeconds(5), p.getHeartbeat().getInterval());
+            assertEquals(100, s.getMaxConnections());
+            assertEquals(5000, k.getMaxPendingCalls());
+            assertEquals("abc123", p.getSecurity().getToken());
+            RpcProperties.Tls t = p.getTls();
+            assertTrue(t.isEnabled());
+            assertEquals("/etc/tern/keys.p12", t.getKeyStore());
+            assertEquals("kpass", t.getKeyStorePassword());
+            assertEquals("/etc/tern/chain.pem", t.getCertChain());
+            assertEquals("/etc/tern/key.pem", t.getPrivateKey());
+            assertEquals("/etc/tern/trust.p12", t.getTrustStore());
+            assertEquals("tpass", t.getTrustStorePassword());
+            assertEquals("/etc/tern/ca.pem", t.getTrustCerts());
+            assertEquals("require", t.getClientAuth());
+            assertTrue(!t.isVerifyHostname());
+            assertEquals(100, p.serverConfig().maxConnections());
+            assertEquals("abc123", p.serverConfig().authToken());
+            assertEquals(io.netty.handler.ssl.ClientAuth.REQUIRE, p.serverConfig().tls().clientAuth());
+            assertEquals(5000, p.clientConfig().maxPendingCalls());
+            assertEquals("abc123", p.clientConfig().authToken());
+            assertTrue(!p.clientConfig().tls().verifyHostname());
 
             // and they reach the configuration objects the framework runs on
             ServerConfig server = p.serverConfig();

@@ -1,0 +1,159 @@
+package io.tern.rpc.spring;
+
+import io.tern.rpc.RpcException;
+import io.tern.rpc.RpcStatusException;
+import io.tern.rpc.protocol.Status;
+import io.tern.rpc.spring.testapp.GreetingService;
+import io.tern.rpc.spring.testapp.GreetingServiceImpl;
+import io.tern.rpc.testsupport.ZooKeepers;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** TLS (mutual) and the shared token, configured only through application properties. */
+class TlsAndTokenPropertiesTest {
+    static final String PASS = "changeit";
+    @TempDir
+    static Path dir;
+    static TestingServer zk;
+    static ConfigurableApplicationContext provider;
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(GreetingServiceImpl.class)
+    static class ProviderApp {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ConsumerApp {
+        @Bean
+        Caller caller() {
+            return new Caller();
+        }
+    }
+
+    static class Caller {
+        @RpcReference(timeout = "3s", cluster = "failfast")
+        GreetingService greeting;
+    }
+
+    static File serverKs;
+    static File clientKs;
+    static File serverTrust;
+    static File clientTrust;
+
+    @BeforeAll
+    static void start() throws Exception {
+        serverKs = keyPair("server");
+        clientKs = keyPair("client");
+        clientTrust = trustOf("client-trust", serverKs, "server");
+        serverTrust = trustOf("server-trust", clientKs, "client");
+        zk = ZooKeepers.server();
+        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "secure",
+                "rpc.tls.enabled=true", "rpc.tls.key-store=" + serverKs, "rpc.tls.key-store-password=" + PASS,
+                "rpc.tls.trust-store=" + serverTrust, "rpc.tls.trust-store-password=" + PASS, "rpc.tls.client-auth=require",
+                "rpc.security.token=t0ken-xyz", "rpc.server.max-connections=64"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (provider != null) {
+            provider.close();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    static String[] consumer(String... extra) {
+        List<String> p = new ArrayList<>(List.of(Apps.consumer(zk, "rpc.consumer.max-pending-calls=1000")));
+        p.addAll(List.of(extra));
+        return p.toArray(String[]::new);
+    }
+
+    @Test
+    void consumerWithTrustedCertificateAndTokenIsServed() throws Exception {
+        try (ConfigurableApplicationContext c = Apps.run(ConsumerApp.class, consumer("rpc.tls.enabled=true",
+                "rpc.tls.trust-store=" + clientTrust, "rpc.tls.trust-store-password=" + PASS,
+                "rpc.tls.key-store=" + clientKs, "rpc.tls.key-store-password=" + PASS, "rpc.security.token=t0ken-xyz"))) {
+            assertEquals("hello ann from secure", c.getBean(Caller.class).greeting.greet("ann"));
+            assertEquals(1000, c.getBean(RpcProperties.class).getConsumer().getMaxPendingCalls());
+        }
+    }
+
+    @Test
+    void consumerWithoutTheTokenIsRefused() {
+        try (ConfigurableApplicationContext c = Apps.run(ConsumerApp.class, consumer("rpc.tls.enabled=true",
+                "rpc.tls.trust-store=" + clientTrust, "rpc.tls.trust-store-password=" + PASS,
+                "rpc.tls.key-store=" + clientKs, "rpc.tls.key-store-password=" + PASS, "rpc.security.token=wrong"))) {
+            RpcStatusException e = assertThrows(RpcStatusException.class, () -> c.getBean(Caller.class).greeting.greet("eve"));
+            assertEquals(Status.BAD_REQUEST, e.status());
+            assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void plaintextConsumerCannotCallATlsProvider() {
+        try (ConfigurableApplicationContext c = Apps.run(ConsumerApp.class, consumer("rpc.security.token=t0ken-xyz"))) {
+            assertThrows(RpcException.class, () -> c.getBean(Caller.class).greeting.greet("plain"));
+        }
+    }
+
+    @Test
+    void unknownClientAuthValueFailsStartUpNamingTheProperty() {
+        String failure = Apps.startupFailure(ProviderApp.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
+                "rpc.tls.key-store=" + serverKs, "rpc.tls.key-store-password=" + PASS, "rpc.tls.client-auth=maybe"));
+        Apps.assertMentions(failure, "rpc.tls.client-auth", "none, optional or require");
+    }
+
+    @Test
+    void missingKeyStoreFailsStartUpNamingTheProperty() {
+        String failure = Apps.startupFailure(ProviderApp.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
+                "rpc.tls.key-store=/nonexistent/keys.p12", "rpc.tls.key-store-password=" + PASS));
+        Apps.assertMentions(failure, "rpc.tls.key-store");
+    }
+
+    static File keyPair(String alias) throws Exception {
+        File ks = dir.resolve(alias + ".p12").toFile();
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.getPath(),
+                "-storepass", PASS, "-keypass", PASS);
+        return ks;
+    }
+
+    static File trustOf(String name, File keyStore, String alias) throws Exception {
+        File cert = dir.resolve(alias + ".pem").toFile();
+        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.getPath(), "-storepass", PASS, "-file", cert.getPath());
+        File trust = dir.resolve(name + ".p12").toFile();
+        keytool("-importcert", "-noprompt", "-alias", alias, "-file", cert.getPath(), "-storetype", "PKCS12", "-keystore", trust.getPath(),
+                "-storepass", PASS);
+        return trust;
+    }
+
+    static void keytool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + "/bin/keytool");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed: " + out);
+    }
+}
