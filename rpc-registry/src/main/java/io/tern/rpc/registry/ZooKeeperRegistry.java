@@ -43,6 +43,8 @@ public final class ZooKeeperRegistry implements Registry {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean sessionLost;
     private volatile boolean connected;
     private volatile long connectedSinceNanos;
 
@@ -82,10 +84,19 @@ public final class ZooKeeperRegistry implements Registry {
                 connected = true;
                 if (state == ConnectionState.RECONNECTED) {
                     log.info("Reconnected to ZooKeeper at {}", address);
+                    if (sessionLost) {
+                        // a new session: rebuild every watch from a fresh read instead of trusting caches whose
+                        // watches (and, after a data loss, whose root nodes) went away with the old session
+                        sessionLost = false;
+                        watches.forEach(Watch::restart);
+                    }
                 }
             }
             case SUSPENDED, LOST -> {
                 connected = false;
+                if (state == ConnectionState.LOST) {
+                    sessionLost = true;
+                }
                 log.warn("ZooKeeper connection {} ({}): keeping the last known provider lists", state, address);
             }
             default -> { }
@@ -144,15 +155,13 @@ public final class ZooKeeperRegistry implements Registry {
 
     @Override
     public Subscription subscribe(String serviceKey, ProviderListener listener) {
-        String path = providersPath(serviceKey);
-        CuratorCache cache = CuratorCache.build(client, path);
-        Watch watch = new Watch(serviceKey, path, cache, listener);
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, oldData, data) -> watch.changed())
-                .forInitialized(watch::initialized)
-                .build());
-        cache.start();
-        return cache::close;
+        Watch watch = new Watch(serviceKey, providersPath(serviceKey), listener);
+        watches.add(watch);
+        watch.start();
+        return () -> {
+            watches.remove(watch);
+            watch.close();
+        };
     }
 
     @Override
@@ -179,25 +188,63 @@ public final class ZooKeeperRegistry implements Registry {
     private final class Watch {
         private final String serviceKey;
         private final String path;
-        private final CuratorCache cache;
         private final ProviderListener listener;
+        private volatile CuratorCache cache;
         private volatile boolean initialized;
+        private boolean closed;
         private List<ProviderInfo> last;
 
-        Watch(String serviceKey, String path, CuratorCache cache, ProviderListener listener) {
+        Watch(String serviceKey, String path, ProviderListener listener) {
             this.serviceKey = serviceKey;
             this.path = path;
-            this.cache = cache;
             this.listener = listener;
         }
 
-        void initialized() {
-            initialized = true;
-            changed();
+        synchronized void start() {
+            if (closed) {
+                return;
+            }
+            CuratorCache c = CuratorCache.build(client, path);
+            c.listenable().addListener(CuratorCacheListener.builder()
+                    .forAll((type, oldData, data) -> changed(c))
+                    .forInitialized(() -> initialized(c))
+                    .build());
+            initialized = false;
+            cache = c;
+            c.start();
+        }
+
+        synchronized void restart() {
+            CuratorCache old = cache;
+            if (old != null) {
+                old.close();
+            }
+            start(); // the last delivered list stays until the fresh read says otherwise
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (cache != null) {
+                cache.close();
+            }
+        }
+
+        private void initialized(CuratorCache c) {
+            if (c == cache) {
+                initialized = true;
+                changed();
+            }
+        }
+
+        private void changed(CuratorCache c) {
+            if (c == cache) {
+                changed();
+            }
         }
 
         synchronized void changed() {
-            if (!initialized) {
+            CuratorCache cache = this.cache;
+            if (!initialized || cache == null) {
                 return;
             }
             List<ProviderInfo> providers = new ArrayList<>();
@@ -221,7 +268,7 @@ public final class ZooKeeperRegistry implements Registry {
                 log.warn("ZooKeeper shows no provider of {} while the connection is down or just came back; keeping the last {} provider(s)",
                         serviceKey, last.size());
                 // look again once the connection has been stable long enough for providers to re-register
-                recheck.schedule(this::changed, TimeUnit.NANOSECONDS.toMillis(emptyGraceNanos) + 100, TimeUnit.MILLISECONDS);
+                recheck.schedule((Runnable) this::changed, TimeUnit.NANOSECONDS.toMillis(emptyGraceNanos) + 100, TimeUnit.MILLISECONDS);
                 return;
             }
             last = List.copyOf(providers);
