@@ -55,7 +55,7 @@ final class ProxyHandler implements InvocationHandler {
             MethodCodecs codecs = new MethodCodecs(m);
             CallSpec spec;
             try {
-                spec = CallSpec.of(codecs, serializer, compression);
+                spec = CallSpec.of(codecs, serializer, compression, serviceKey);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot refer to " + serviceKey + ": " + e.getMessage(), e);
             }

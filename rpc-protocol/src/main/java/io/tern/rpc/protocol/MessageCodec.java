@@ -32,14 +32,23 @@ public final class MessageCodec {
     /** Encodes a complete REQUEST frame, compressing the body when {@code compression} applies to its size. */
     public static ByteBuf encodeRequest(ByteBufAllocator alloc, int requestId, Serializer serializer, Compression compression,
                                        RpcRequest request, ValueCodec[] argCodecs) throws Exception {
+        return encodeRequest(alloc, requestId, serializer, compression, request, argCodecs, null);
+    }
+
+    /**
+     * As {@link #encodeRequest(ByteBufAllocator, int, Serializer, Compression, RpcRequest, ValueCodec[])}, with the
+     * routing prefix (service key, method, descriptors) already encoded by {@link #routingPrefix}; it must match
+     * the request's.
+     */
+    public static ByteBuf encodeRequest(ByteBufAllocator alloc, int requestId, Serializer serializer, Compression compression,
+                                       RpcRequest request, ValueCodec[] argCodecs, byte[] prefix) throws Exception {
         ByteBuf buf = alloc.ioBuffer(256);
         try {
             int start = FrameHeader.begin(buf, MessageType.REQUEST, serializer.id(), FrameHeader.COMPRESS_NONE, requestId);
-            Varints.writeString(buf, request.serviceKey());
-            Varints.writeString(buf, request.methodName());
-            Varints.writeVarint(buf, request.parameterTypes().length);
-            for (String p : request.parameterTypes()) {
-                Varints.writeString(buf, p);
+            if (prefix != null) {
+                buf.writeBytes(prefix); // the same service key, method and descriptors every call: encoded once
+            } else {
+                writeRoutingPrefix(buf, request.serviceKey(), request.methodName(), request.parameterTypes());
             }
             writeAttachments(buf, request.attachments());
             Object[] args = request.arguments();
@@ -105,6 +114,67 @@ public final class MessageCodec {
             throw e;
         } finally {
             buf.release();
+        }
+    }
+
+    /** The encoded routing prefix of a request body: service key, method name, parameter descriptors. */
+    public static byte[] routingPrefix(String serviceKey, String methodName, String[] parameterTypes) {
+        ByteBuf buf = io.netty.buffer.Unpooled.buffer(128);
+        try {
+            writeRoutingPrefix(buf, serviceKey, methodName, parameterTypes);
+            return io.netty.buffer.ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static void writeRoutingPrefix(ByteBuf buf, String serviceKey, String methodName, String[] parameterTypes) {
+        Varints.writeString(buf, serviceKey);
+        Varints.writeString(buf, methodName);
+        Varints.writeVarint(buf, parameterTypes.length);
+        for (String p : parameterTypes) {
+            Varints.writeString(buf, p);
+        }
+    }
+
+    /**
+     * Length in bytes of the routing prefix at the reader index (service key, method, descriptors), found by
+     * skipping the strings without decoding them; -1 if the body is too short to hold one.
+     */
+    public static int routingPrefixLength(ByteBuf body) {
+        int start = body.readerIndex();
+        try {
+            skipString(body);
+            skipString(body);
+            int n = Varints.readCount(body);
+            for (int i = 0; i < n; i++) {
+                skipString(body);
+            }
+            return body.readerIndex() - start;
+        } catch (IndexOutOfBoundsException | CorruptBodyException e) {
+            return -1;
+        } finally {
+            body.readerIndex(start);
+        }
+    }
+
+    private static void skipString(ByteBuf body) {
+        int lenPlusOne = Varints.readVarint(body);
+        if (lenPlusOne > 0) {
+            int len = lenPlusOne - 1;
+            if (len > body.readableBytes()) {
+                throw new CorruptBodyException("string longer than the body");
+            }
+            body.skipBytes(len);
+        }
+    }
+
+    /** Reads the attachments that follow the routing prefix. */
+    public static Map<String, String> decodeAttachments(ByteBuf body) {
+        try {
+            return readAttachments(body);
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptBodyException("truncated request body", e);
         }
     }
 

@@ -141,7 +141,8 @@ public final class ClientConnection {
         int id = nextId.getAndIncrement();
         ByteBuf frame;
         try {
-            frame = MessageCodec.encodeRequest(ch.alloc(), id, spec.serializer(), spec.compression(), request, spec.argCodecs());
+            frame = MessageCodec.encodeRequest(ch.alloc(), id, spec.serializer(), spec.compression(), request, spec.argCodecs(),
+                    spec.prefixFor(request));
         } catch (Exception e) {
             future.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "cannot encode the arguments of " + spec.description()
                     + " with " + spec.serializer().name() + ": " + e.getMessage(), false, e));

@@ -35,6 +35,12 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private final RpcServer server;
     private WriteQueue writes;
+    /** The last routing prefix seen on this connection (unpooled heap bytes) and where it led. */
+    private ByteBuf cachedPrefix;
+    private Route cachedRoute;
+
+    private record Route(String serviceKey, ExportedService service, ExportedService.ServerMethod method) {
+    }
 
     ServerHandler(RpcServer server) {
         this.server = server;
@@ -80,26 +86,51 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 inflated = Compression.decompress(frame.compress(), body, server.config().maxFrameLength(), ctx.alloc());
                 body = inflated;
             }
-            MessageCodec.RequestHead head = MessageCodec.decodeRequestHead(body);
+            // routing: a connection usually calls the same few methods, so the raw bytes of the last routing prefix
+            // (service key, method, descriptors) are compared first; only a new prefix is decoded and looked up
+            int prefixStart = body.readerIndex();
+            int prefixLength = MessageCodec.routingPrefixLength(body);
+            Route route = cachedRoute;
+            boolean hit = route != null && prefixLength == cachedPrefix.readableBytes()
+                    && io.netty.buffer.ByteBufUtil.equals(body, prefixStart, cachedPrefix, 0, prefixLength)
+                    && server.service(route.serviceKey()) == route.service();
+            Map<String, String> attachments;
+            MessageCodec.RequestHead head = null;
+            if (hit) {
+                body.skipBytes(prefixLength);
+                attachments = MessageCodec.decodeAttachments(body);
+            } else {
+                head = MessageCodec.decodeRequestHead(body);
+                attachments = head.attachments();
+            }
             String token = server.config().authToken();
-            if (token != null && !tokenMatches(token, head.attachments().isEmpty() ? null : head.attachments().remove(RpcRequest.AUTH_TOKEN))) {
+            if (token != null && !tokenMatches(token, attachments.isEmpty() ? null : attachments.remove(RpcRequest.AUTH_TOKEN))) {
                 log.warn("Refused request {} from {}: missing or wrong auth token", id, FrameDecoder.peer(ctx.channel().remoteAddress()));
                 reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST,
                         "authentication failed: the request carries no token or a wrong one (rpc.security.token)"), null);
                 return;
             }
-            ExportedService service = server.service(head.serviceKey());
-            if (service == null) {
-                reply(ctx, id, serializer, RpcResponse.status(Status.SERVICE_NOT_FOUND, "service " + head.serviceKey()
-                        + " is not exported at " + FrameDecoder.peer(ctx.channel().localAddress()) + " (exported: " + String.join(", ", server.serviceKeys()) + ")"), null);
-                return;
+            if (!hit) {
+                ExportedService found = server.service(head.serviceKey());
+                if (found == null) {
+                    reply(ctx, id, serializer, RpcResponse.status(Status.SERVICE_NOT_FOUND, "service " + head.serviceKey()
+                            + " is not exported at " + FrameDecoder.peer(ctx.channel().localAddress()) + " (exported: " + String.join(", ", server.serviceKeys()) + ")"), null);
+                    return;
+                }
+                ExportedService.ServerMethod m = found.find(head.methodName(), head.parameterTypes());
+                if (m == null) {
+                    reply(ctx, id, serializer, RpcResponse.status(Status.METHOD_NOT_FOUND, "service " + head.serviceKey() + " has no method "
+                            + head.methodName() + "(" + String.join(", ", head.parameterTypes()) + ")"), null);
+                    return;
+                }
+                route = new Route(head.serviceKey(), found, m);
+                if (prefixLength > 0) {
+                    cachedPrefix = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.getBytes(body, prefixStart, prefixLength));
+                    cachedRoute = route;
+                }
             }
-            ExportedService.ServerMethod method = service.find(head.methodName(), head.parameterTypes());
-            if (method == null) {
-                reply(ctx, id, serializer, RpcResponse.status(Status.METHOD_NOT_FOUND, "service " + head.serviceKey() + " has no method "
-                        + head.methodName() + "(" + String.join(", ", head.parameterTypes()) + ")"), null);
-                return;
-            }
+            ExportedService service = route.service();
+            ExportedService.ServerMethod method = route.method();
             ValueCodec[] argCodecs = method.codecs().argCodecs(serializer);
             if (argCodecs == null) {
                 reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST, method.codecs().unsupportedReason(serializer)), null);
@@ -111,7 +142,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             Object[] args = MessageCodec.decodeArguments(body, argCodecs);
-            ServerCall call = new ServerCall(ctx, id, serializer, method, args, head.attachments(), receivedNanos);
+            ServerCall call = new ServerCall(ctx, id, serializer, method, args, attachments, receivedNanos);
             dispatch(ctx, service, call);
         } catch (CorruptBodyException e) {
             log.debug("bad request {} from {}: {}", id, FrameDecoder.peer(ctx.channel().remoteAddress()), e.getMessage());

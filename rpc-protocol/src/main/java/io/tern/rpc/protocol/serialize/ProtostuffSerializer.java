@@ -91,10 +91,15 @@ public final class ProtostuffSerializer implements Serializer {
                 try {
                     if (in.hasArray()) {
                         ProtostuffIOUtil.mergeFrom(in.array(), in.arrayOffset() + in.readerIndex(), size, message, schema);
+                    } else if (in.nioBufferCount() == 1) {
+                        // pooled direct buffers: read in place, no byte[] copy
+                        io.protostuff.ByteBufferInput input = new io.protostuff.ByteBufferInput(in.nioBuffer(in.readerIndex(), size), true);
+                        schema.mergeFrom(input, message);
+                        input.checkLastTagWas(0);
                     } else {
                         ProtostuffIOUtil.mergeFrom(ByteBufUtil.getBytes(in, in.readerIndex(), size, false), message, schema);
                     }
-                } catch (RuntimeException e) {
+                } catch (java.io.IOException | RuntimeException e) {
                     throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": " + e.getMessage(), e);
                 }
                 in.skipBytes(size);
