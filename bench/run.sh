@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of Tern RPC against a raw Netty ceiling (issue 6). One command, one table, one plot.
+#
+#   bench/run.sh                 # full: 3 repeats x (5 s warm-up + 10 s measured) per row, 18 rows: ~15 min
+#   QUICK=1 bench/run.sh         # smoke run: 1 repeat x (2 s + 2 s) per row: ~1.5 min
+#   bench/run.sh --calls pojo --concurrency 1,128     # extra arguments go to E2eBench and override the defaults
+#
+# What it does: builds rpc-benchmark and the modules it needs (mvn install -pl rpc-benchmark -am, tests skipped),
+# resolves its class path, then runs io.tern.rpc.benchmark.e2e.E2eBench. The consumer JVM starts, for every mode
+# and repeat, a fresh provider JVM (io.tern.rpc.benchmark.e2e.ProviderMain, same class path) on 127.0.0.1 and
+# drives a closed loop with C async calls in flight over one connection:
+#   modes: raw-netty    plain Netty echoing the exact Tern request frame (16-byte header + Protostuff body): the ceiling
+#          tern-default Tern, service exported in EXECUTOR mode (methods on the business executor)
+#          tern-direct  Tern, service exported in DIRECT mode (methods on the I/O thread)
+#   calls: echo (CompletableFuture<String> echo(String)) and pojo (a ~150-byte POJO echoed), Protostuff
+#   C:     1, 32, 128
+# Throughput and p50/p90/p99/p99.9 come from HdrHistogram; CPU time, allocated bytes and GCs from both processes.
+# Medians of the repeats; every row also as a ratio to raw-netty at the same call and C.
+#
+# Output: the Markdown table (with machine facts and load averages) on stdout and in bench/results/e2e-latest.md,
+# one percentile distribution per row in bench/results/hgrm/*.hgrm (µs; HdrHistogram's plotter reads them), and
+# bench/results/latency-latest.png: latency by percentile (log "nines" axis), POJO call at the lowest and highest C.
+#
+# Every fresh provider JVM (one per mode and repeat) is first warmed with both calls at C=32 for WARMUP seconds.
+# Environment: QUICK=1; WARMUP, MEASURE (seconds), REPEATS, MODES, CALLS, CONCURRENCY (comma lists) override the
+# defaults; CONSUMER_JVM / PROVIDER_JVM (default "-Xms512m -Xmx512m"); SKIP_BUILD=1 reuses the last build;
+# -Dtern.transport.nio=true in CONSUMER_JVM forces NIO for Tern and the baseline in both processes.
+# The machine should be otherwise idle: `uptime` is printed at start and end and the load is recorded in the table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ "${QUICK:-0}" == 1 ]]; then
+  WARMUP=${WARMUP:-2}; MEASURE=${MEASURE:-2}; REPEATS=${REPEATS:-1}
+fi
+WARMUP=${WARMUP:-5}
+MEASURE=${MEASURE:-10}
+REPEATS=${REPEATS:-3}
+MODES=${MODES:-raw-netty,tern-default,tern-direct}
+CALLS=${CALLS:-echo,pojo}
+CONCURRENCY=${CONCURRENCY:-1,32,128}
+CONSUMER_JVM=${CONSUMER_JVM:--Xms512m -Xmx512m}
+PROVIDER_JVM=${PROVIDER_JVM:--Xms512m -Xmx512m}
+
+echo "start: $(uptime)"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  mvn -B -q -DskipTests install -pl rpc-benchmark -am
+  mvn -B -q -f rpc-benchmark/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+fi
+# snapshot the benchmark classes and the Tern jars: a concurrent `mvn install`/`verify` in this tree must not swap
+# code under a running benchmark (every repeat starts fresh provider JVMs)
+SNAP=rpc-benchmark/target/bench-snapshot
+rm -rf "$SNAP" && mkdir -p "$SNAP/jars" && cp -r rpc-benchmark/target/classes "$SNAP/classes"
+CP="$SNAP/classes"
+IFS=':' read -r -a JARS < rpc-benchmark/target/classpath.txt || true  # the file has no trailing newline
+for j in "${JARS[@]}"; do
+  case "$j" in
+    */io/tern/*) cp "$j" "$SNAP/jars/" && CP="$CP:$SNAP/jars/$(basename "$j")" ;;
+    *) CP="$CP:$j" ;;
+  esac
+done
+LABEL="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) (plus uncommitted changes, if any)"
+[[ "${QUICK:-0}" == 1 ]] && LABEL="$LABEL · QUICK run"
+mkdir -p bench/results
+
+# shellcheck disable=SC2086
+java $CONSUMER_JVM -Djava.awt.headless=true -cp "$CP" io.tern.rpc.benchmark.e2e.E2eBench \
+  --warmup "$WARMUP" --measure "$MEASURE" --repeats "$REPEATS" \
+  --modes "$MODES" --calls "$CALLS" --concurrency "$CONCURRENCY" \
+  --provider-jvm "$PROVIDER_JVM" --label "$LABEL" \
+  --out bench/results/e2e-latest.md --png bench/results/latency-latest.png --hgrm-dir bench/results/hgrm \
+  "$@"
+echo "end: $(uptime)"

@@ -1,0 +1,82 @@
+package io.tern.rpc.benchmark.e2e;
+
+import io.tern.rpc.benchmark.model.EchoService;
+import io.tern.rpc.benchmark.model.SmallPojo;
+import io.tern.rpc.transport.ExportedService;
+import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.ServerConfig;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The provider process of the end-to-end benchmark, started by {@link E2eBench}. Usage:
+ * {@code ProviderMain raw-netty|tern-default|tern-direct}. Binds 127.0.0.1 on a free port and prints
+ * {@code PORT <n>} on stdout, then answers commands read from stdin, one per line:
+ * {@code STATS} prints {@code STATS <cpu ns> <allocated bytes> <gc count> <gc ms>} for this process;
+ * {@code QUIT} (or end of stdin: the consumer died) stops the server and exits.
+ */
+public final class ProviderMain {
+    private ProviderMain() {
+    }
+
+    /** The benchmark service: answers at once with a completed future. */
+    static final class EchoServiceImpl implements EchoService {
+        @Override
+        public CompletableFuture<String> echo(String s) {
+            return CompletableFuture.completedFuture(s);
+        }
+
+        @Override
+        public CompletableFuture<SmallPojo> echoPojo(SmallPojo p) {
+            return CompletableFuture.completedFuture(p);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: ProviderMain raw-netty|tern-default|tern-direct");
+            System.exit(2);
+        }
+        AutoCloseable server;
+        int port;
+        switch (args[0]) {
+            case "raw-netty" -> {
+                RawNettyServer s = new RawNettyServer("127.0.0.1", 0);
+                server = s;
+                port = s.port();
+            }
+            case "tern-default", "tern-direct" -> {
+                ExportedService.ExecutionMode mode = args[0].equals("tern-direct")
+                        ? ExportedService.ExecutionMode.DIRECT : ExportedService.ExecutionMode.EXECUTOR;
+                RpcServer s = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofSeconds(1)).build());
+                s.export(ExportedService.of(EchoService.class, new EchoServiceImpl(), "", "", mode));
+                s.start();
+                server = s;
+                port = s.port();
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+        System.out.println("PORT " + port);
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            line = line.trim();
+            if (line.equals("STATS")) {
+                System.out.println(ProcStats.now().line());
+                System.out.flush();
+            } else if (line.equals("QUIT")) {
+                break;
+            }
+        }
+        try {
+            server.close();
+        } finally {
+            System.exit(0);
+        }
+    }
+}

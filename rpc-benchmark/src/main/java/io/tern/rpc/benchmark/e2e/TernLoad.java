@@ -1,0 +1,87 @@
+package io.tern.rpc.benchmark.e2e;
+
+import io.tern.rpc.benchmark.model.EchoService;
+import io.tern.rpc.benchmark.model.Payloads;
+import io.tern.rpc.benchmark.model.SmallPojo;
+import io.tern.rpc.benchmark.model.WireSamples;
+import io.tern.rpc.cluster.Reference;
+import io.tern.rpc.transport.ClientConfig;
+import io.tern.rpc.transport.RpcClient;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Tern consumer: a default {@link RpcClient} and a proxy over one connection (Protostuff). Calls are async; the
+ * future completes on the client I/O thread and the slot issues its next call right there, without a hand-off.
+ */
+final class TernLoad implements LoadTarget {
+    private final RpcClient client;
+    private final EchoService service;
+
+    TernLoad(int port) throws Exception {
+        client = new RpcClient(ClientConfig.defaults());
+        service = Reference.to(EchoService.class).address("127.0.0.1:" + port)
+                .timeout(Duration.ofMillis(WireSamples.TIMEOUT_MILLIS)).create(client);
+        String echoed = service.echo(Payloads.ECHO_STRING).get(10, TimeUnit.SECONDS);
+        SmallPojo pojo = service.echoPojo(Payloads.small()).get(10, TimeUnit.SECONDS);
+        if (!Payloads.ECHO_STRING.equals(echoed) || !Payloads.small().equals(pojo)) {
+            throw new IllegalStateException("the Tern provider did not echo its arguments");
+        }
+    }
+
+    @Override
+    public void start(String call, int concurrency, LoopState state) {
+        boolean echo = call.equals("echo");
+        String s = Payloads.ECHO_STRING;
+        SmallPojo p = Payloads.small();
+        for (int i = 0; i < concurrency; i++) {
+            new Slot(echo, s, p, state).fire();
+        }
+    }
+
+    private final class Slot implements BiConsumer<Object, Throwable> {
+        private final boolean echo;
+        private final String s;
+        private final SmallPojo p;
+        private final LoopState state;
+        private long startNanos;
+
+        Slot(boolean echo, String s, SmallPojo p, LoopState state) {
+            this.echo = echo;
+            this.s = s;
+            this.p = p;
+            this.state = state;
+        }
+
+        void fire() {
+            startNanos = System.nanoTime();
+            if (echo) {
+                service.echo(s).whenComplete(this);
+            } else {
+                service.echoPojo(p).whenComplete(this);
+            }
+        }
+
+        @Override
+        public void accept(Object result, Throwable error) {
+            long now = System.nanoTime();
+            if (error == null && result != null) {
+                state.record(now - startNanos);
+            } else {
+                state.error(error != null ? error : new IllegalStateException("null result"));
+            }
+            if (state.running) {
+                fire();
+            } else {
+                state.stopped();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.tern.rpc.benchmark.model;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.RpcRequest;
+import io.tern.rpc.protocol.ServiceKey;
+import io.tern.rpc.protocol.serialize.Serializer;
+import io.tern.rpc.protocol.serialize.Serializers;
+import io.tern.rpc.protocol.serialize.ValueCodec;
+import io.tern.rpc.transport.MethodCodecs;
+
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The requests a Tern proxy sends for the benchmark calls, built the way the proxy builds them (service key, method
+ * descriptors, deadline and attempt attachments) and encoded with {@link MessageCodec#encodeRequest}. The raw Netty
+ * ceiling echoes exactly these bytes.
+ */
+public final class WireSamples {
+    /** The call timeout the end-to-end benchmark uses; it travels as the deadline-ms attachment. */
+    public static final long TIMEOUT_MILLIS = 10_000;
+
+    private WireSamples() {
+    }
+
+    /** {@code echo} or {@code pojo}. */
+    public static Method method(String call) {
+        try {
+            return switch (call) {
+                case "echo" -> EchoService.class.getMethod("echo", String.class);
+                case "pojo" -> EchoService.class.getMethod("echoPojo", SmallPojo.class);
+                default -> throw new IllegalArgumentException("unknown call '" + call + "': use echo or pojo");
+            };
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Object argument(String call) {
+        return call.equals("echo") ? Payloads.ECHO_STRING : Payloads.small();
+    }
+
+    /** The request as the proxy builds it. */
+    public static RpcRequest request(String call) {
+        Method m = method(call);
+        MethodCodecs codecs = new MethodCodecs(m);
+        Map<String, String> attachments = new HashMap<>(4);
+        attachments.put(RpcRequest.DEADLINE_MS, Long.toString(TIMEOUT_MILLIS));
+        attachments.put(RpcRequest.ATTEMPT, "0");
+        return new RpcRequest(ServiceKey.of(EchoService.class.getName(), "", ""), m.getName(), codecs.descriptors(),
+                new Object[]{argument(call)}, attachments);
+    }
+
+    public static MethodCodecs codecs(String call) {
+        return new MethodCodecs(method(call));
+    }
+
+    public static ValueCodec[] argCodecs(String call, Serializer serializer) {
+        return codecs(call).argCodecs(serializer);
+    }
+
+    /** A complete REQUEST frame (16-byte header + body), as Tern sends it with Protostuff. */
+    public static byte[] requestFrame(String call, int requestId) {
+        ByteBufAllocator alloc = UnpooledByteBufAllocator.DEFAULT;
+        try {
+            ByteBuf frame = MessageCodec.encodeRequest(alloc, requestId, Serializers.protostuff(), Compression.NONE, request(call),
+                    argCodecs(call, Serializers.protostuff()));
+            try {
+                return ByteBufUtil.getBytes(frame);
+            } finally {
+                frame.release();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot encode the " + call + " request", e);
+        }
+    }
+
+    /** The serialized size of a value with a codec (no frame). */
+    public static int serializedSize(Serializer serializer, Class<?> type, Object value) {
+        ByteBuf buf = UnpooledByteBufAllocator.DEFAULT.heapBuffer();
+        try {
+            serializer.codecFor(type).write(buf, value);
+            return buf.readableBytes();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            buf.release();
+        }
+    }
+}
