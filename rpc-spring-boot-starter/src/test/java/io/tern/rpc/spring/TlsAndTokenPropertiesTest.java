@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TLS (mutual) and the shared token, configured only through application properties. */
 class TlsAndTokenPropertiesTest {
-    static final String PASS = "changeit";
+    static final String PASS = io.tern.rpc.testsupport.TestCertificates.PASSWORD;
     @TempDir
     static Path dir;
     static TestingServer zk;
@@ -62,10 +62,11 @@ class TlsAndTokenPropertiesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        serverKs = keyPair("server");
-        clientKs = keyPair("client");
-        clientTrust = trustOf("client-trust", serverKs, "server");
-        serverTrust = trustOf("server-trust", clientKs, "client");
+        io.tern.rpc.testsupport.TestCertificates certs = io.tern.rpc.testsupport.TestCertificates.create(dir);
+        serverKs = certs.serverKeyStore();
+        clientKs = certs.clientKeyStore();
+        clientTrust = certs.clientTrustStore();
+        serverTrust = certs.serverTrustStore();
         zk = ZooKeepers.server();
         provider = Apps.run(ProviderApp.class, Apps.provider(zk, "secure",
                 "rpc.tls.enabled=true", "rpc.tls.key-store=" + serverKs, "rpc.tls.key-store-password=" + PASS,
@@ -129,31 +130,5 @@ class TlsAndTokenPropertiesTest {
         String failure = Apps.startupFailure(ProviderApp.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
                 "rpc.tls.key-store=/nonexistent/keys.p12", "rpc.tls.key-store-password=" + PASS));
         Apps.assertMentions(failure, "rpc.tls.key-store");
-    }
-
-    static File keyPair(String alias) throws Exception {
-        File ks = dir.resolve(alias + ".p12").toFile();
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.getPath(),
-                "-storepass", PASS, "-keypass", PASS);
-        return ks;
-    }
-
-    static File trustOf(String name, File keyStore, String alias) throws Exception {
-        File cert = dir.resolve(alias + ".pem").toFile();
-        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.getPath(), "-storepass", PASS, "-file", cert.getPath());
-        File trust = dir.resolve(name + ".p12").toFile();
-        keytool("-importcert", "-noprompt", "-alias", alias, "-file", cert.getPath(), "-storetype", "PKCS12", "-keystore", trust.getPath(),
-                "-storepass", PASS);
-        return trust;
-    }
-
-    static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(System.getProperty("java.home") + "/bin/keytool");
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed: " + out);
     }
 }

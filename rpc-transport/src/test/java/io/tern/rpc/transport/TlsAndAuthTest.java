@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test by the JDK's keytool: a server identity, a trusted client identity and an untrusted one.
  */
 class TlsAndAuthTest {
-    static final String PASS = "changeit";
+    static final String PASS = io.tern.rpc.testsupport.TestCertificates.PASSWORD;
     @TempDir
     static Path dir;
     static File serverKs;
@@ -47,37 +47,12 @@ class TlsAndAuthTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        serverKs = keyPair("server");
-        clientKs = keyPair("client");
-        strangerKs = keyPair("stranger");
-        clientTrust = trustStoreOf("client-trust", serverKs, "server");
-        serverTrust = trustStoreOf("server-trust", clientKs, "client");
-    }
-
-    static File keyPair(String alias) throws Exception {
-        File ks = dir.resolve(alias + ".p12").toFile();
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.getPath(),
-                "-storepass", PASS, "-keypass", PASS);
-        return ks;
-    }
-
-    static File trustStoreOf(String name, File keyStore, String alias) throws Exception {
-        File cert = dir.resolve(alias + ".pem").toFile();
-        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.getPath(), "-storepass", PASS, "-file", cert.getPath());
-        File trust = dir.resolve(name + ".p12").toFile();
-        keytool("-importcert", "-noprompt", "-alias", alias, "-file", cert.getPath(), "-storetype", "PKCS12", "-keystore", trust.getPath(),
-                "-storepass", PASS);
-        return trust;
-    }
-
-    static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(System.getProperty("java.home") + "/bin/keytool");
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + String.join(" ", args) + " failed: " + out);
+        io.tern.rpc.testsupport.TestCertificates certs = io.tern.rpc.testsupport.TestCertificates.create(dir);
+        serverKs = certs.serverKeyStore();
+        clientKs = certs.clientKeyStore();
+        strangerKs = certs.strangerKeyStore();
+        clientTrust = certs.clientTrustStore();
+        serverTrust = certs.serverTrustStore();
     }
 
     static RpcServer server(ServerConfig.Builder b, GreeterImpl impl) {
