@@ -5,12 +5,12 @@ import io.tern.rpc.NoProviderException;
 import io.tern.rpc.RpcConnectionException;
 import io.tern.rpc.RpcException;
 import io.tern.rpc.RpcTimeoutException;
+import io.tern.rpc.protocol.Attachments;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -270,7 +270,7 @@ public final class ClusterInvoker implements Invoker {
 
     private static Invocation withAttempt(Invocation invocation, int attempt) {
         RpcRequest r = invocation.request();
-        Map<String, String> attachments = new HashMap<>(r.attachments());
+        Map<String, String> attachments = Attachments.copyOf(r.attachments());
         attachments.put(RpcRequest.ATTEMPT, Integer.toString(attempt));
         attachments.put(RpcRequest.DEADLINE_MS, Long.toString(invocation.remainingMillis()));
         RpcRequest copy = new RpcRequest(r.serviceKey(), r.methodName(), r.parameterTypes(), r.arguments(), attachments);

@@ -3,6 +3,7 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.Idempotent;
 import io.tern.rpc.RpcException;
 import io.tern.rpc.RpcStatusException;
+import io.tern.rpc.protocol.Attachments;
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.RemoteExceptions;
 import io.tern.rpc.protocol.RpcRequest;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * Turns a Java call on the service interface into an {@link Invocation}. Async methods (returning
@@ -38,6 +40,8 @@ final class ProxyHandler implements InvocationHandler {
     private final long timeoutNanos;
     private final List<String> exceptionPackages;
     private final Map<Method, ProxyMethod> methods = new HashMap<>();
+    private final Function<RpcResponse, Object> unwrap = this::unwrap;
+    private static final Object[] NO_ARGS = new Object[0];
 
     ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
                  Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent) {
@@ -72,17 +76,14 @@ final class ProxyHandler implements InvocationHandler {
         }
         long now = System.nanoTime();
         long budget = timeoutNanos;
-        Map<String, String> attachments = new HashMap<>(4);
         RpcContext context = RpcContext.current();
         if (context != null) {
-            budget = Math.min(budget, context.remainingNanos());
-            attachments.put(RpcRequest.NO_RETRY, "1");
+            budget = Math.min(budget, context.remainingNanos()); // called from inside a provider method
         }
-        attachments.put(RpcRequest.DEADLINE_MS, Long.toString(Math.max(0, budget / 1_000_000L)));
-        attachments.put(RpcRequest.ATTEMPT, "0");
-        RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? new Object[0] : args, attachments);
+        Attachments attachments = Attachments.ofCall(Math.max(0, budget / 1_000_000L), 0, context != null);
+        RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? NO_ARGS : args, attachments);
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
-        CompletableFuture<Object> result = invoker.invoke(invocation).thenApply(this::unwrap);
+        CompletableFuture<Object> result = invoker.invoke(invocation).thenApply(unwrap);
         if (pm.async) {
             return result;
         }

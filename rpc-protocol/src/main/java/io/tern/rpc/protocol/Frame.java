@@ -1,6 +1,7 @@
 package io.tern.rpc.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.Recycler;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
@@ -9,13 +10,39 @@ import io.netty.util.ReferenceCounted;
  * Whoever receives a frame releases it exactly once.
  */
 public final class Frame extends AbstractReferenceCounted {
-    private final byte type;
-    private final byte codec;
-    private final byte compress;
-    private final int requestId;
-    private final ByteBuf body;
+    // a frame lives from decode to the end of its channelRead: pooled per thread, it costs no allocation
+    private static final Recycler<Frame> RECYCLER = new Recycler<>() {
+        @Override
+        protected Frame newObject(Handle<Frame> handle) {
+            return new Frame(handle);
+        }
+    };
+
+    private final Recycler.Handle<Frame> handle;
+    private byte type;
+    private byte codec;
+    private byte compress;
+    private int requestId;
+    private ByteBuf body;
 
     public Frame(byte type, byte codec, byte compress, int requestId, ByteBuf body) {
+        this.handle = null;
+        set(type, codec, compress, requestId, body);
+    }
+
+    private Frame(Recycler.Handle<Frame> handle) {
+        this.handle = handle;
+    }
+
+    /** A pooled frame; released, it goes back to the pool (so it must not be used after its release). */
+    public static Frame of(byte type, byte codec, byte compress, int requestId, ByteBuf body) {
+        Frame f = RECYCLER.get();
+        f.setRefCnt(1);
+        f.set(type, codec, compress, requestId, body);
+        return f;
+    }
+
+    private void set(byte type, byte codec, byte compress, int requestId, ByteBuf body) {
         this.type = type;
         this.codec = codec;
         this.compress = compress;
@@ -46,7 +73,12 @@ public final class Frame extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
-        body.release();
+        ByteBuf b = body;
+        body = null;
+        b.release();
+        if (handle != null) {
+            handle.recycle(this);
+        }
     }
 
     @Override
@@ -58,6 +90,6 @@ public final class Frame extends AbstractReferenceCounted {
     @Override
     public String toString() {
         return "Frame{type=" + type + ", codec=" + codec + ", compress=" + compress + ", id=" + requestId
-                + ", bodyBytes=" + body.readableBytes() + '}';
+                + ", bodyBytes=" + (body == null ? "released" : String.valueOf(body.readableBytes())) + '}';
     }
 }

@@ -51,7 +51,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int requestId = in.getInt(start + FrameHeader.OFFSET_REQUEST_ID);
             ByteBuf body = in.retainedSlice(start + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
             in.skipBytes(length);
-            out.add(new Frame(type, codec, compress, requestId, body));
+            out.add(Frame.of(type, codec, compress, requestId, body));
         }
     }
 

@@ -8,7 +8,6 @@ import io.tern.rpc.protocol.serialize.ValueCodec;
 import io.tern.rpc.protocol.serialize.Varints;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -263,22 +262,10 @@ public final class MessageCodec {
     }
 
     private static void writeAttachments(ByteBuf buf, Map<String, String> attachments) {
-        Varints.writeVarint(buf, attachments.size());
-        for (Map.Entry<String, String> e : attachments.entrySet()) {
-            Varints.writeString(buf, e.getKey());
-            Varints.writeString(buf, e.getValue());
-        }
+        Attachments.write(buf, attachments);
     }
 
     private static Map<String, String> readAttachments(ByteBuf body) {
-        int n = Varints.readCount(body);
-        if (n == 0) {
-            return Map.of();
-        }
-        Map<String, String> map = new HashMap<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            map.put(Varints.readString(body), Varints.readString(body));
-        }
-        return map;
+        return Attachments.read(body);
     }
 }

@@ -232,6 +232,12 @@ public class RpcProperties implements InitializingBean {
         /** Calls that may wait for a business thread; beyond it a call is refused with SERVER_BUSY at once. */
         private int executorQueue = 1024;
 
+        /**
+         * Business threads kept running non-blocking calls at once; more wake (up to executor-threads) only while
+         * running calls block. Empty means the number of processors minus one (at least 1).
+         */
+        private Integer executorParallelism;
+
         /** Connections beyond this are closed at once. */
         private int maxConnections = 4096;
 
@@ -294,6 +300,14 @@ public class RpcProperties implements InitializingBean {
 
         public int getExecutorQueue() {
             return executorQueue;
+        }
+
+        public Integer getExecutorParallelism() {
+            return executorParallelism;
+        }
+
+        public void setExecutorParallelism(Integer executorParallelism) {
+            this.executorParallelism = executorParallelism;
         }
 
         public void setExecutorQueue(int executorQueue) {
@@ -552,6 +566,9 @@ public class RpcProperties implements InitializingBean {
         b.tls(tls.toConfig());
         if (server.ioThreads != null) {
             b.ioThreads(server.ioThreads);
+        }
+        if (server.executorParallelism != null) {
+            b.executorParallelism(server.executorParallelism);
         }
         return b.build();
     }

@@ -63,6 +63,7 @@ class MisconfigurationTest {
             "rpc.server.port=99999                  | rpc.server.port            | 0..65535",
             "rpc.server.port=http                   | rpc.server.port            | http",
             "rpc.server.executor-threads=0          | rpc.server.executor-threads| >= 1",
+            "rpc.server.executor-parallelism=0      | rpc.server.executor-parallelism | >= 1",
             "rpc.server.weight=-5                   | rpc.server.weight          | >= 0",
             "rpc.server.advertised-host=0.0.0.0     | rpc.server.advertised-host | wildcard",
     })

@@ -50,6 +50,7 @@ class PropertiesBindingTest {
             "rpc.server.io-threads=3",
             "rpc.server.executor-threads=32",
             "rpc.server.executor-queue=512",
+            "rpc.server.executor-parallelism=3",
             "rpc.server.idle-timeout=90s",
             "rpc.server.shutdown-grace=15s",
             "rpc.server.weight=300",
@@ -152,6 +153,7 @@ class PropertiesBindingTest {
             assertEquals(3, server.ioThreads());
             assertEquals(32, server.executorThreads());
             assertEquals(512, server.executorQueue());
+            assertEquals(3, server.executorParallelism());
             assertEquals(4 * 1024 * 1024, server.maxFrameLength());
             assertEquals(Duration.ofSeconds(90), server.idleTimeout());
             assertEquals(Duration.ofSeconds(15), server.shutdownGrace());

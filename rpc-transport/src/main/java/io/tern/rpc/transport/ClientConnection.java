@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.Timeout;
 import io.tern.rpc.RpcConnectionException;
 import io.tern.rpc.RpcException;
 import io.tern.rpc.RpcTimeoutException;
@@ -26,11 +25,8 @@ import io.tern.rpc.protocol.serialize.CorruptBodyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,15 +46,26 @@ public final class ClientConnection {
     private final String host;
     private final int port;
     private final String address;
-    private final Map<Integer, PendingCall> pending = new ConcurrentHashMap<>();
+    /** Sent calls by id, with their timeouts; touched only on the channel's event loop. */
+    private final PendingCalls pending = new PendingCalls();
+    /** Calls accepted and not yet ended: queued for writing or pending. */
+    private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger(1);
+    private final Runnable tick = this::tick;
+    private boolean tickScheduled;
+    /** Event loop only: inside a read batch (a response callback may send the next call), and whether to flush at its end. */
+    private boolean inReadBatch;
+    private boolean flushAtReadComplete;
+    private int writesSinceFlush;
     private volatile State state = State.CONNECTING;
     private volatile ChannelFuture connectFuture;
     private volatile Channel channel;
-    private volatile WriteQueue writes;
+    private volatile RequestQueue writes;
     private volatile Throwable lastFailure;
     private volatile boolean closeWhenDrained;
     private long backoffMillis;
+    /** Every channel of this connection lives on this one loop, so the pending calls need no lock. */
+    private final io.netty.channel.EventLoop loop;
 
     ClientConnection(RpcClient client, String host, int port) {
         this.client = client;
@@ -66,6 +73,7 @@ public final class ClientConnection {
         this.port = port;
         this.address = host + ":" + port;
         this.backoffMillis = client.config().reconnectMinBackoff().toMillis();
+        this.loop = client.nextLoop();
         connect();
     }
 
@@ -83,8 +91,9 @@ public final class ClientConnection {
         return s == State.READY || s == State.CONNECTING;
     }
 
+    /** Calls sent or queued on this connection and not yet ended. */
     public int pendingCalls() {
-        return pending.size();
+        return outstanding.get();
     }
 
     /**
@@ -92,28 +101,40 @@ public final class ClientConnection {
      * {@link RpcException}: timeout, connection failure, or a local encoding error.
      */
     public CompletableFuture<RpcResponse> call(RpcRequest request, CallSpec spec, long timeoutMillis) {
-        CallFuture future = new CallFuture();
         State s = state;
         if (s == State.READY) {
-            send(request, spec, timeoutMillis, future);
-        } else if (s == State.CONNECTING) {
-            ChannelFuture cf = connectFuture;
-            long startNanos = System.nanoTime();
-            cf.addListener(f -> {
-                long left = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-                if (state != State.READY) {
-                    future.completeExceptionally(notConnected(spec));
-                } else if (left <= 0) {
-                    future.completeExceptionally(new RpcTimeoutException("call " + spec.description() + " to " + address
-                            + " timed out after " + timeoutMillis + " ms while connecting"));
-                } else {
-                    send(request, spec, left, future);
-                }
-            });
-        } else {
-            future.completeExceptionally(notConnected(spec));
+            return send(request, spec, timeoutMillis, System.nanoTime());
         }
-        return future;
+        if (s != State.CONNECTING) {
+            return CompletableFuture.failedFuture(notConnected(spec));
+        }
+        CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        ChannelFuture cf = connectFuture;
+        long startNanos = System.nanoTime();
+        cf.addListener(f -> {
+            long left = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            if (state != State.READY) {
+                result.completeExceptionally(notConnected(spec));
+            } else if (left <= 0) {
+                result.completeExceptionally(new RpcTimeoutException("call " + spec.description() + " to " + address
+                        + " timed out after " + timeoutMillis + " ms while connecting"));
+            } else {
+                CompletableFuture<RpcResponse> sent = send(request, spec, left, System.nanoTime());
+                sent.whenComplete((r, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(r);
+                    }
+                });
+                result.whenComplete((r, e) -> {
+                    if (result.isCancelled()) {
+                        sent.cancel(false);
+                    }
+                });
+            }
+        });
+        return result;
     }
 
     private RpcConnectionException notConnected(CallSpec spec) {
@@ -125,56 +146,110 @@ public final class ClientConnection {
         return new RpcConnectionException("call " + spec.description() + " not sent to " + address + ": " + why, false, lastFailure);
     }
 
-    private void send(RpcRequest request, CallSpec spec, long timeoutMillis, CallFuture future) {
+    private CompletableFuture<RpcResponse> send(RpcRequest request, CallSpec spec, long timeoutMillis, long startNanos) {
         Channel ch = channel;
-        if (pending.size() >= client.config().maxPendingCalls()) {
-            future.completeExceptionally(new RpcException(Status.SERVER_BUSY, "call " + spec.description() + " not sent to " + address + ": "
-                    + pending.size() + " calls already in flight on this connection (rpc.consumer.max-pending-calls)", false));
-            return;
+        int max = client.config().maxPendingCalls();
+        if (outstanding.incrementAndGet() > max) {
+            int n = outstanding.decrementAndGet();
+            return CompletableFuture.failedFuture(new RpcException(Status.SERVER_BUSY, "call " + spec.description() + " not sent to " + address
+                    + ": " + n + " calls already in flight on this connection (rpc.consumer.max-pending-calls)", false));
         }
         String token = client.config().authToken();
         if (token != null) {
-            java.util.Map<String, String> withToken = new java.util.HashMap<>(request.attachments());
+            java.util.Map<String, String> withToken = io.tern.rpc.protocol.Attachments.copyOf(request.attachments());
             withToken.put(RpcRequest.AUTH_TOKEN, token);
             request = new RpcRequest(request.serviceKey(), request.methodName(), request.parameterTypes(), request.arguments(), withToken);
         }
-        int id = nextId.getAndIncrement();
-        ByteBuf frame;
+        PendingCall call = new PendingCall(this, nextId.getAndIncrement(), spec, timeoutMillis, startNanos);
         try {
-            frame = MessageCodec.encodeRequest(ch.alloc(), id, spec.serializer(), spec.compression(), request, spec.argCodecs(),
+            call.frame = MessageCodec.encodeRequest(ch.alloc(), call.id, spec.serializer(), spec.compression(), request, spec.argCodecs(),
                     spec.prefixFor(request));
         } catch (Exception e) {
-            future.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "cannot encode the arguments of " + spec.description()
+            outstanding.decrementAndGet();
+            call.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "cannot encode the arguments of " + spec.description()
                     + " with " + spec.serializer().name() + ": " + e.getMessage(), false, e));
-            return;
+            return call;
         }
-        PendingCall call = new PendingCall(id, spec, future, timeoutMillis);
-        call.timeout = client.timer().newTimeout(t -> onTimeout(call), timeoutMillis, TimeUnit.MILLISECONDS);
-        future.call = call;
-        pending.put(id, call);
-        if (future.isCancelled()) {
-            future.forget();
-        }
-        if (call.timeout.isExpired()) {
-            onTimeout(call); // fired before the call was registered
-        }
-        if (state == State.READY || state == State.DRAINING) {
-            writes.write(frame);
-        } else {
-            frame.release();
-            if (pending.remove(id, call)) {
-                call.timeout.cancel();
-                future.completeExceptionally(notConnected(spec));
+        RequestQueue queue = writes;
+        State s = state;
+        if ((s == State.READY || s == State.DRAINING) && loop.inEventLoop() && inReadBatch) {
+            // sent from a response callback on this connection's loop: write now, flush once at the end of the batch
+            ByteBuf frame = register(call, ch);
+            if (frame != null) {
+                ch.write(frame, ch.voidPromise());
+                flushAtReadComplete = true;
+                if (++writesSinceFlush >= WriteQueue.FLUSH_EVERY) {
+                    writesSinceFlush = 0;
+                    ch.flush();
+                }
             }
+        } else if (s == State.READY || s == State.DRAINING) {
+            queue.write(call); // registered as pending on the event loop, just before it is written
+        } else {
+            call.frame.release();
+            call.frame = null;
+            outstanding.decrementAndGet();
+            call.completeExceptionally(notConnected(spec));
+        }
+        return call;
+    }
+
+    /** On the event loop: a queued call is about to be written. Null if it must not be (cancelled, channel gone). */
+    private ByteBuf register(PendingCall call, Channel ch) {
+        ByteBuf frame = call.frame;
+        call.frame = null;
+        if (call.isDone() || !ch.isActive()) {
+            frame.release();
+            outstanding.decrementAndGet();
+            if (!call.isDone()) {
+                call.completeExceptionally(notConnected(call.spec));
+            }
+            return null;
+        }
+        if (pending.isEmpty()) {
+            pending.start(System.nanoTime());
+        }
+        pending.add(call);
+        if (!tickScheduled) {
+            tickScheduled = true;
+            loop.schedule(tick, PendingCalls.TICK_NANOS, TimeUnit.NANOSECONDS);
+        }
+        return frame;
+    }
+
+    /** On the event loop, every tick while calls are pending: expires the calls whose deadline passed. */
+    private void tick() {
+        tickScheduled = false;
+        pending.expire(System.nanoTime(), this::expired);
+        if (!pending.isEmpty()) {
+            tickScheduled = true;
+            loop.schedule(tick, PendingCalls.TICK_NANOS, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void onTimeout(PendingCall call) {
-        if (pending.remove(call.id, call)) {
-            call.future.completeExceptionally(new RpcTimeoutException("call " + call.spec.description() + " to " + address
-                    + " timed out after " + call.timeoutMillis + " ms"));
-            if (state == State.DRAINING) {
-                closeIfDrained();
+    private void expired(PendingCall call) {
+        outstanding.decrementAndGet();
+        call.completeExceptionally(new RpcTimeoutException("call " + call.spec.description() + " to " + address
+                + " timed out after " + call.timeoutMillis + " ms"));
+        if (state == State.DRAINING) {
+            closeIfDrained();
+        }
+    }
+
+    /** A cancelled call: drop its entry, on the event loop. */
+    void forget(PendingCall call) {
+        if (loop.inEventLoop()) {
+            if (pending.remove(call)) {
+                outstanding.decrementAndGet();
+                if (state == State.DRAINING) {
+                    closeIfDrained();
+                }
+            }
+        } else {
+            try {
+                loop.execute(() -> forget(call));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("event loop of {} is shut down; cancelled call {} needs no clean-up", address, call.id);
             }
         }
     }
@@ -184,7 +259,7 @@ public final class ClientConnection {
             return;
         }
         state = State.CONNECTING;
-        ChannelFuture cf = client.bootstrap().clone().handler(new ChannelInitializer<Channel>() {
+        ChannelFuture cf = client.bootstrap().clone(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 long hb = client.config().heartbeatInterval().toMillis();
@@ -198,7 +273,9 @@ public final class ClientConnection {
                     ch.pipeline().addLast("tls", tls);
                 }
                 ch.pipeline()
-                        .addLast("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS))
+                        // read idle only: IdleStateHandler's write tracking costs a promise and a listener per write, so
+                        // the heartbeat asks the write queue instead (see Handler.heartbeat)
+                        .addLast("idle", new IdleStateHandler(3 * hb, 0, 0, TimeUnit.MILLISECONDS))
                         .addLast("frames", new FrameDecoder(client.config().maxFrameLength()))
                         .addLast("handler", new Handler());
             }
@@ -227,7 +304,7 @@ public final class ClientConnection {
         ready.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 channel = f.channel();
-                writes = new WriteQueue(channel);
+                writes = new RequestQueue(channel);
                 backoffMillis = client.config().reconnectMinBackoff().toMillis();
                 lastFailure = null;
                 if (state == State.CLOSED) {
@@ -265,29 +342,24 @@ public final class ClientConnection {
         if (previous != State.CLOSED) {
             state = State.DISCONNECTED;
         }
-        failAllPending("connection to " + address + " closed");
+        failAllPending(previous == State.CLOSED ? "connection to " + address + " closed by the client" : "connection to " + address + " closed");
         if (previous != State.CLOSED) {
             scheduleReconnect();
         }
     }
 
+    /** On the event loop: every sent call fails; they may have run. */
     private void failAllPending(String why) {
         if (pending.isEmpty()) {
             return;
         }
-        List<PendingCall> calls = new ArrayList<>(pending.values());
-        int failed = 0;
+        List<PendingCall> calls = pending.clear();
         for (PendingCall call : calls) {
-            if (pending.remove(call.id, call)) {
-                call.timeout.cancel();
-                call.future.completeExceptionally(new RpcConnectionException(why + " while " + call.spec.description()
-                        + " was in flight", true, null));
-                failed++;
-            }
+            outstanding.decrementAndGet();
+            call.completeExceptionally(new RpcConnectionException(why + " while " + call.spec.description()
+                    + " was in flight", true, null));
         }
-        if (failed > 0) {
-            log.warn("{}: failed {} in-flight calls", why, failed);
-        }
+        log.warn("{}: failed {} in-flight calls", why, calls.size());
     }
 
     /**
@@ -295,36 +367,35 @@ public final class ClientConnection {
      * one is answered (or times out). Otherwise pending calls fail at once.
      */
     public void close() {
-        if (state == State.DRAINING && !pending.isEmpty()) {
+        if (state == State.DRAINING && outstanding.get() > 0) {
             closeWhenDrained = true;
             return;
         }
         state = State.CLOSED;
         Channel ch = channel;
         if (ch != null) {
-            ch.close();
+            ch.close(); // its pending calls fail when it is inactive
         }
-        failAllPending("connection to " + address + " closed by the client");
     }
 
     /** After GOAWAY, the connection closes itself once every request it sent has its answer. */
     private void closeIfDrained() {
         Channel ch = channel;
-        if (state == State.DRAINING && pending.isEmpty() && ch != null) {
+        if (state == State.DRAINING && outstanding.get() == 0 && ch != null) {
             ch.close();
         }
     }
 
     private void onResponse(ChannelHandlerContext ctx, Frame frame) {
         PendingCall call = pending.remove(frame.requestId());
-        if (state == State.DRAINING) {
-            ctx.channel().eventLoop().execute(this::closeIfDrained); // after this answer is delivered
-        }
         if (call == null) {
             log.debug("response {} from {} arrived after its call ended (timed out?)", frame.requestId(), address);
             return;
         }
-        call.timeout.cancel();
+        outstanding.decrementAndGet();
+        if (state == State.DRAINING) {
+            ctx.channel().eventLoop().execute(this::closeIfDrained); // after this answer is delivered
+        }
         ByteBuf body = frame.body();
         ByteBuf inflated = null;
         try {
@@ -333,9 +404,9 @@ public final class ClientConnection {
                 body = inflated;
             }
             RpcResponse response = MessageCodec.decodeResponse(body, call.spec.resultCodec());
-            call.future.complete(response);
+            call.complete(response);
         } catch (CorruptBodyException e) {
-            call.future.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "response of " + call.spec.description()
+            call.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "response of " + call.spec.description()
                     + " from " + address + " could not be decoded: " + e.getMessage(), true, e));
         } finally {
             if (inflated != null) {
@@ -346,7 +417,29 @@ public final class ClientConnection {
 
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            inReadBatch = false; // a previous channel may have died inside a read batch
+            flushAtReadComplete = false;
+            long hb = client.config().heartbeatInterval().toMillis();
+            ctx.executor().schedule(() -> heartbeat(ctx, hb), hb, TimeUnit.MILLISECONDS);
+            super.channelActive(ctx);
+        }
+
+        /** PING after a heartbeat interval with nothing written; the read-idle handler closes a silent link. */
+        private void heartbeat(ChannelHandlerContext ctx, long hb) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            RequestQueue w = writes;
+            if (w == null || !w.wroteSinceLastAsked()) {
+                ctx.writeAndFlush(FrameHeader.control(ctx.alloc(), MessageType.PING, 0), ctx.voidPromise());
+            }
+            ctx.executor().schedule(() -> heartbeat(ctx, hb), hb, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            inReadBatch = true;
             Frame frame = (Frame) msg;
             try {
                 switch (frame.type()) {
@@ -358,6 +451,18 @@ public final class ClientConnection {
             } finally {
                 frame.release();
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            inReadBatch = false;
+            if (flushAtReadComplete) {
+                flushAtReadComplete = false;
+                writesSinceFlush = 0;
+                ctx.channel().flush();
+                writes.wroteDirectly();
+            }
+            ctx.fireChannelReadComplete();
         }
 
         private void onGoAway(ChannelHandlerContext ctx) {
@@ -376,9 +481,7 @@ public final class ClientConnection {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent e) {
-                if (e.state() == IdleState.WRITER_IDLE) {
-                    writes.write(FrameHeader.control(ctx.alloc(), MessageType.PING, 0));
-                } else if (e.state() == IdleState.READER_IDLE) {
+                if (e.state() == IdleState.READER_IDLE) {
                     log.warn("no bytes from {} for 3 heartbeat intervals ({} ms); closing the connection", address,
                             3 * client.config().heartbeatInterval().toMillis());
                     ctx.close();
@@ -396,42 +499,27 @@ public final class ClientConnection {
         }
     }
 
-    /**
-     * A call's future: cancelling it (the loser of a backup request, a caller that gave up) forgets the call at
-     * once: its pending entry and its timer go, and a late answer is dropped.
-     */
-    private final class CallFuture extends CompletableFuture<RpcResponse> {
-        volatile PendingCall call;
+    /** The connection's write queue: a call becomes pending on the event loop just before its frame is written. */
+    private final class RequestQueue extends WriteQueue {
+        RequestQueue(Channel channel) {
+            super(channel);
+        }
 
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                forget();
-            }
-            return cancelled;
+        protected ByteBuf toFrame(Object message) {
+            return message instanceof PendingCall call ? register(call, channel()) : (ByteBuf) message;
         }
 
-        void forget() {
-            PendingCall c = call;
-            if (c != null && pending.remove(c.id, c)) {
-                c.timeout.cancel();
+        @Override
+        protected void dropped(Object message) {
+            if (message instanceof PendingCall call) {
+                call.frame.release();
+                call.frame = null;
+                outstanding.decrementAndGet();
+                call.completeExceptionally(notConnected(call.spec));
+            } else {
+                ((ByteBuf) message).release();
             }
-        }
-    }
-
-    private static final class PendingCall {
-        final int id;
-        final CallSpec spec;
-        final CompletableFuture<RpcResponse> future;
-        final long timeoutMillis;
-        volatile Timeout timeout;
-
-        PendingCall(int id, CallSpec spec, CompletableFuture<RpcResponse> future, long timeoutMillis) {
-            this.id = id;
-            this.spec = spec;
-            this.future = future;
-            this.timeoutMillis = timeoutMillis;
         }
     }
 }

@@ -82,6 +82,11 @@ public final class RpcClient implements AutoCloseable {
         return bootstrap;
     }
 
+    /** An event loop for a new connection, which keeps it across reconnects (its state is confined to it). */
+    io.netty.channel.EventLoop nextLoop() {
+        return group.next();
+    }
+
     /** The timer wheel shared by call timeouts and the cluster layer's backup requests. */
     public Timer timer() {
         return timer;

@@ -1,18 +1,22 @@
 package io.tern.rpc.transport;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 import java.util.Map;
 
 /**
  * The request a provider thread is serving: its attachments and its deadline. A proxy called from inside a
  * provider method reads it to use only the time that is left and to pass on the no-retry mark.
  */
-public final class RpcContext {
-    private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
+public class RpcContext {
+    // Netty's I/O and Tern's business threads are FastThreadLocalThreads: an indexed slot, no hash map entry
+    private static final FastThreadLocal<RpcContext> CURRENT = new FastThreadLocal<>();
 
     private final Map<String, String> attachments;
     private final long deadlineNanos;
     private final boolean hasDeadline;
 
+    /** Package-private: a served call is its own context (see ServerHandler.ServerCall). */
     RpcContext(Map<String, String> attachments, long deadlineNanos, boolean hasDeadline) {
         this.attachments = attachments;
         this.deadlineNanos = deadlineNanos;
@@ -31,11 +35,7 @@ public final class RpcContext {
     }
 
     static void restore(RpcContext previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.set(previous); // null keeps the slot, so the next call does not create it again
     }
 
     public Map<String, String> attachments() {

@@ -10,7 +10,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tern.rpc.protocol.FrameDecoder;
 import io.tern.rpc.protocol.FrameHeader;
@@ -20,11 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,7 +34,7 @@ public final class RpcServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Map<String, ExportedService> services = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor executor;
+    private final BusinessExecutor executor;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
     /** Request id of the PING sent after GOAWAY: its PONG proves the client sent nothing more before stopping. */
@@ -57,10 +52,8 @@ public final class RpcServer implements AutoCloseable {
 
     public RpcServer(ServerConfig config) {
         this.config = config;
-        BlockingQueue<Runnable> queue = config.executorQueue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.executorQueue());
-        this.executor = new ThreadPoolExecutor(config.executorThreads(), config.executorThreads(), 60, TimeUnit.SECONDS, queue,
-                new DefaultThreadFactory("tern-server-biz", true), new ThreadPoolExecutor.AbortPolicy());
-        this.executor.allowCoreThreadTimeOut(true);
+        this.executor = new BusinessExecutor("tern-server-biz", config.executorThreads(), config.executorQueue(),
+                config.executorParallelism(), 60, TimeUnit.SECONDS);
         this.sslContext = config.tls() == null ? null : config.tls().serverContext();
     }
 
@@ -157,7 +150,7 @@ public final class RpcServer implements AutoCloseable {
         return shuttingDown;
     }
 
-    ThreadPoolExecutor executor() {
+    BusinessExecutor executor() {
         return executor;
     }
 

@@ -13,6 +13,7 @@ public final class ServerConfig {
     private final int ioThreads;
     private final int executorThreads;
     private final int executorQueue;
+    private final int executorParallelism;
     private final int maxFrameLength;
     private final Duration idleTimeout;
     private final Duration shutdownGrace;
@@ -27,6 +28,7 @@ public final class ServerConfig {
         this.ioThreads = b.ioThreads;
         this.executorThreads = b.executorThreads;
         this.executorQueue = b.executorQueue;
+        this.executorParallelism = b.executorParallelism;
         this.maxFrameLength = b.maxFrameLength;
         this.idleTimeout = b.idleTimeout;
         this.shutdownGrace = b.shutdownGrace;
@@ -55,6 +57,11 @@ public final class ServerConfig {
 
     public int executorThreads() {
         return executorThreads;
+    }
+
+    /** Business threads kept awake for non-blocking work (see {@link Builder#executorParallelism}). */
+    public int executorParallelism() {
+        return executorParallelism;
     }
 
     public int executorQueue() {
@@ -102,6 +109,7 @@ public final class ServerConfig {
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private int executorThreads = 64;
         private int executorQueue = 1024;
+        private int executorParallelism = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         private int maxFrameLength = FrameHeader.DEFAULT_MAX_FRAME_LENGTH;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration shutdownGrace = Duration.ofSeconds(10);
@@ -153,6 +161,15 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * How many business threads run non-blocking calls at once before more are woken (rpc.server.executor-parallelism,
+         * default: cores - 1, leaving a core to the I/O thread). More threads, up to executor-threads, wake when running calls block.
+         */
+        public Builder executorParallelism(int n) {
+            this.executorParallelism = n;
+            return this;
+        }
+
         public Builder maxFrameLength(int bytes) {
             this.maxFrameLength = bytes;
             return this;
@@ -177,6 +194,7 @@ public final class ServerConfig {
             check(port >= 0 && port <= 65535, "rpc.server.port must be 0..65535, was " + port);
             check(ioThreads >= 1, "rpc.server.io-threads must be >= 1, was " + ioThreads);
             check(executorThreads >= 1, "rpc.server.executor-threads must be >= 1, was " + executorThreads);
+            check(executorParallelism >= 1, "rpc.server.executor-parallelism must be >= 1, was " + executorParallelism);
             check(executorQueue >= 0, "rpc.server.executor-queue must be >= 0, was " + executorQueue);
             check(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
             check(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(), "rpc.server.idle-timeout must be > 0, was " + idleTimeout);

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -35,6 +36,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private final RpcServer server;
     private WriteQueue writes;
+    /** True between the first channelRead of a read batch and its channelReadComplete (event loop only). */
+    private boolean inReadBatch;
+    /** Responses written on the event loop during this read batch, flushed together at its end. */
+    private boolean flushAtReadComplete;
+    private int writesSinceFlush;
     /** The last routing prefix seen on this connection (unpooled heap bytes) and where it led. */
     private ByteBuf cachedPrefix;
     private Route cachedRoute;
@@ -53,6 +59,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBatch = true;
         Frame frame = (Frame) msg;
         try {
             switch (frame.type()) {
@@ -142,7 +149,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             Object[] args = MessageCodec.decodeArguments(body, argCodecs);
-            ServerCall call = new ServerCall(ctx, id, serializer, method, args, attachments, receivedNanos);
+            ServerCall call = new ServerCall(ctx, id, serializer, method, args, attachments, receivedNanos,
+                    attachments instanceof io.tern.rpc.protocol.Attachments a ? a.deadlineMillis()
+                            : parseDeadline(attachments.get(RpcRequest.DEADLINE_MS)));
             dispatch(ctx, service, call);
         } catch (CorruptBodyException e) {
             log.debug("bad request {} from {}: {}", id, FrameDecoder.peer(ctx.channel().remoteAddress()), e.getMessage());
@@ -152,6 +161,17 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 inflated.release();
             }
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
+        if (flushAtReadComplete) {
+            flushAtReadComplete = false;
+            writesSinceFlush = 0;
+            ctx.flush(); // one flush, one syscall, for every response of the batch
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Constant-time comparison, so response timing does not reveal how much of a guess was right. */
@@ -204,7 +224,16 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        writes.write(frame);
+        if (ctx.executor().inEventLoop() && inReadBatch) {
+            ctx.write(frame, ctx.voidPromise()); // DIRECT mode and refusals: no queue hop, flushed at read complete
+            flushAtReadComplete = true;
+            if (++writesSinceFlush >= WriteQueue.FLUSH_EVERY) {
+                writesSinceFlush = 0;
+                ctx.flush();
+            }
+        } else {
+            writes.write(frame);
+        }
     }
 
     @Override
@@ -225,48 +254,30 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** One accepted call: runs the method (or refuses it if its deadline passed in the queue) and replies. */
-    final class ServerCall implements Runnable {
+    final class ServerCall extends RpcContext implements Runnable {
         final int id;
         final Serializer serializer;
         private final ChannelHandlerContext ctx;
         private final ExportedService.ServerMethod method;
         private final Object[] args;
-        private final Map<String, String> attachments;
-        private final long deadlineNanos;
-        private final boolean hasDeadline;
 
         ServerCall(ChannelHandlerContext ctx, int id, Serializer serializer, ExportedService.ServerMethod method, Object[] args,
-                   Map<String, String> attachments, long receivedNanos) {
+                   Map<String, String> attachments, long receivedNanos, long deadlineMillis) {
+            super(attachments, receivedNanos + Math.max(deadlineMillis, 0) * 1_000_000L, deadlineMillis >= 0);
             this.ctx = ctx;
             this.id = id;
             this.serializer = serializer;
             this.method = method;
             this.args = args;
-            this.attachments = attachments;
-            String deadline = attachments.get(RpcRequest.DEADLINE_MS);
-            long ms = parseDeadline(deadline);
-            this.hasDeadline = ms >= 0;
-            this.deadlineNanos = receivedNanos + Math.max(ms, 0) * 1_000_000L;
-        }
-
-        private static long parseDeadline(String value) {
-            if (value == null) {
-                return -1;
-            }
-            try {
-                return Math.max(0, Long.parseLong(value)); // a negative remaining time has already expired
-            } catch (NumberFormatException e) {
-                return -1;
-            }
         }
 
         @Override
         public void run() {
-            if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
+            if (hasDeadline() && remainingNanos() < 0) {
                 finish(RpcResponse.status(Status.DEADLINE_EXCEEDED, "deadline passed while the request waited in the provider's queue; not run"));
                 return;
             }
-            RpcContext previous = RpcContext.enter(new RpcContext(attachments, deadlineNanos, hasDeadline));
+            RpcContext previous = RpcContext.enter(this);
             Object result;
             try {
                 result = method.invoke(args);
@@ -279,6 +290,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             if (method.codecs().async()) {
                 if (result == null) {
                     finish(RpcResponse.error(new NullPointerException(method.codecs().describe() + " returned null instead of a CompletableFuture")));
+                    return;
+                }
+                if (result instanceof CompletableFuture<?> done && done.isDone() && !done.isCompletedExceptionally()) {
+                    finish(RpcResponse.ok(done.getNow(null))); // already complete: no callback to allocate
                     return;
                 }
                 ((CompletionStage<?>) result).whenComplete((value, error) -> finish(error == null ? RpcResponse.ok(value)
@@ -294,6 +309,18 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 server.callFinished();
             }
+        }
+    }
+
+    /** The remaining deadline a request carries in milliseconds, or -1 without a (readable) one. */
+    private static long parseDeadline(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value)); // a negative remaining time has already expired
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -9,20 +9,34 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands encoded frames from any thread to a channel's event loop in batches: one task and one flush per batch,
- * not one wake-up and one syscall per frame.
+ * Hands outbound messages from any thread to a channel's event loop in batches: one task and one flush per batch,
+ * not one wake-up and one syscall per frame. A message is a {@link ByteBuf} frame, or anything a subclass turns
+ * into one on the event loop ({@link #toFrame}), such as a client call that must be registered there first.
  */
-final class WriteQueue implements Runnable {
+class WriteQueue implements Runnable {
+    /**
+     * Frames written before a flush even inside one batch: the peer starts on the first ones while the rest are
+     * still being produced, so the two processes work in parallel instead of in turns. Measured on the POJO call at
+     * C=128, DIRECT mode: ~140k ops/s flushing once per batch, ~220k flushing every 16 or 48 frames.
+     */
+    static final int FLUSH_EVERY = 32;
+
     private final Channel channel;
-    private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+    private final Queue<Object> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Set when a batch was written; the heartbeat clears it (event loop only). */
+    private boolean wrote;
 
     WriteQueue(Channel channel) {
         this.channel = channel;
     }
 
-    void write(ByteBuf frame) {
-        queue.offer(frame);
+    final Channel channel() {
+        return channel;
+    }
+
+    final void write(Object message) {
+        queue.offer(message);
         if (scheduled.compareAndSet(false, true)) {
             try {
                 channel.eventLoop().execute(this);
@@ -34,23 +48,52 @@ final class WriteQueue implements Runnable {
     }
 
     @Override
-    public void run() {
+    public final void run() {
         scheduled.set(false);
-        ByteBuf frame;
-        boolean wrote = false;
-        while ((frame = queue.poll()) != null) {
-            channel.write(frame, channel.voidPromise());
-            wrote = true;
+        Object message;
+        int unflushed = 0;
+        while ((message = queue.poll()) != null) {
+            ByteBuf frame = toFrame(message);
+            if (frame != null) {
+                channel.write(frame, channel.voidPromise());
+                if (++unflushed == FLUSH_EVERY) {
+                    channel.flush();
+                    unflushed = 0;
+                }
+                wrote = true;
+            }
         }
-        if (wrote) {
+        if (unflushed > 0) {
             channel.flush();
         }
     }
 
+    /** Notes a write that bypassed the queue (event loop only). */
+    final void wroteDirectly() {
+        wrote = true;
+    }
+
+    /** True if anything was written since the last call (event loop only). */
+    final boolean wroteSinceLastAsked() {
+        boolean w = wrote;
+        wrote = false;
+        return w;
+    }
+
+    /** On the event loop: the frame to write for a queued message, or null to write nothing. */
+    protected ByteBuf toFrame(Object message) {
+        return (ByteBuf) message;
+    }
+
+    /** A queued message that will never be written (the event loop is gone): release what it holds. */
+    protected void dropped(Object message) {
+        ((ByteBuf) message).release();
+    }
+
     private void drop() {
-        ByteBuf frame;
-        while ((frame = queue.poll()) != null) {
-            frame.release();
+        Object message;
+        while ((message = queue.poll()) != null) {
+            dropped(message);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.tern.rpc.protocol.Attachments;
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.MessageCodec;
 import io.tern.rpc.protocol.RpcRequest;
@@ -14,7 +15,6 @@ import io.tern.rpc.protocol.serialize.ValueCodec;
 import io.tern.rpc.transport.MethodCodecs;
 
 import java.lang.reflect.Method;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -50,9 +50,7 @@ public final class WireSamples {
     public static RpcRequest request(String call) {
         Method m = method(call);
         MethodCodecs codecs = new MethodCodecs(m);
-        Map<String, String> attachments = new HashMap<>(4);
-        attachments.put(RpcRequest.DEADLINE_MS, Long.toString(TIMEOUT_MILLIS));
-        attachments.put(RpcRequest.ATTEMPT, "0");
+        Map<String, String> attachments = Attachments.ofCall(TIMEOUT_MILLIS, 0, false);
         return new RpcRequest(ServiceKey.of(EchoService.class.getName(), "", ""), m.getName(), codecs.descriptors(),
                 new Object[]{argument(call)}, attachments);
     }

@@ -1,0 +1,44 @@
+package io.tern.rpc.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.tern.rpc.protocol.RpcResponse;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call on a {@link ClientConnection}, and its own future: the request frame until it is written, the deadline,
+ * and the links of its {@link PendingCalls} timeout bucket. One object per call, so a call costs no timer entry,
+ * map node or boxed id. Cancelling it (the loser of a backup request, a caller that gave up) forgets the call: its
+ * entry goes and a late answer is dropped.
+ */
+final class PendingCall extends CompletableFuture<RpcResponse> {
+    final ClientConnection connection;
+    final int id;
+    final CallSpec spec;
+    final long timeoutMillis;
+    final long deadlineNanos;
+    /** The encoded request, owned by this call until the write queue hands it to the channel. */
+    ByteBuf frame;
+
+    // timeout wheel links; only the connection's event loop touches them
+    PendingCall next;
+    PendingCall prev;
+    int bucket = -1;
+
+    PendingCall(ClientConnection connection, int id, CallSpec spec, long timeoutMillis, long startNanos) {
+        this.connection = connection;
+        this.id = id;
+        this.spec = spec;
+        this.timeoutMillis = timeoutMillis;
+        this.deadlineNanos = startNanos + timeoutMillis * 1_000_000L;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            connection.forget(this);
+        }
+        return cancelled;
+    }
+}
