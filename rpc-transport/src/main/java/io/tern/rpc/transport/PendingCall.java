@@ -20,7 +20,8 @@ final class PendingCall extends CompletableFuture<RpcResponse> {
     /** The encoded request, owned by this call until the write queue hands it to the channel. */
     ByteBuf frame;
 
-    // timeout wheel links; only the connection's event loop touches them
+    // the id table's chain and the timeout wheel's links; only the connection's event loop touches them
+    PendingCall nextInSlot;
     PendingCall next;
     PendingCall prev;
     int bucket = -1;

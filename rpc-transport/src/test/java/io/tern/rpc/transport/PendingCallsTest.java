@@ -103,4 +103,29 @@ class PendingCallsTest {
         assertTrue(p.isEmpty());
         assertEquals(List.of(), expire(p, T0 + 5000 * MS));
     }
+
+    @Test
+    void thousandsInFlightWithCollidingAndWrappedIdsAreAllFoundOnce() {
+        PendingCalls p = new PendingCalls();
+        p.start(T0);
+        List<PendingCall> calls = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            calls.add(call(Integer.MAX_VALUE - 2500 + i, 1000, T0)); // ids wrap around to negative ones
+        }
+        for (int i = 0; i < 64; i++) {
+            calls.add(call(i * 8192, 1000, T0)); // same slot in every table size up to 8192
+        }
+        calls.forEach(p::add);
+        assertEquals(calls.size(), p.size());
+        for (int i = 0; i < calls.size(); i += 3) {
+            PendingCall c = calls.get(i);
+            assertSame(c, p.remove(c.id), "call " + c.id);
+            assertNull(p.remove(c.id));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            PendingCall c = calls.get(i);
+            assertEquals(i % 3 != 0, p.remove(c), "call " + c.id + " still pending exactly when not removed yet");
+        }
+        assertTrue(p.isEmpty());
+    }
 }
