@@ -185,17 +185,7 @@ final class BusinessExecutor {
         long idleSince = System.nanoTime();
         while (w.parked) {
             LockSupport.parkNanos(this, keepAliveNanos);
-            if (w.parked && System.nanoTime() - idleSince >= keepAliveNanos) {
-                synchronized (lock) {
-                    if (w.parked) {
-                        idle.remove(w);
-                        started--;
-                        workers.remove(w);
-                        return false;
-                    }
-                }
-            }
-            if (shutdown) {
+            if (w.parked && (shutdown || System.nanoTime() - idleSince >= keepAliveNanos)) {
                 synchronized (lock) {
                     if (w.parked) {
                         idle.remove(w);

@@ -53,10 +53,8 @@ public final class ClientConnection {
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Runnable tick = this::tick;
     private boolean tickScheduled;
-    /** Event loop only: inside a read batch (a response callback may send the next call), and whether to flush at its end. */
-    private boolean inReadBatch;
-    private boolean flushAtReadComplete;
-    private int writesSinceFlush;
+    /** Calls sent from a response callback on this connection's loop, inside the read batch. */
+    private final ReadBatchWrites batch = new ReadBatchWrites();
     private volatile State state = State.CONNECTING;
     private volatile ChannelFuture connectFuture;
     private volatile Channel channel;
@@ -172,16 +170,10 @@ public final class ClientConnection {
         }
         RequestQueue queue = writes;
         State s = state;
-        if ((s == State.READY || s == State.DRAINING) && loop.inEventLoop() && inReadBatch) {
-            // sent from a response callback on this connection's loop: write now, flush once at the end of the batch
-            ByteBuf frame = register(call, ch);
+        if ((s == State.READY || s == State.DRAINING) && loop.inEventLoop() && batch.inBatch()) {
+            ByteBuf frame = register(call, ch); // sent from a response callback on this loop: no queue hop
             if (frame != null) {
-                ch.write(frame, ch.voidPromise());
-                flushAtReadComplete = true;
-                if (++writesSinceFlush >= WriteQueue.FLUSH_EVERY) {
-                    writesSinceFlush = 0;
-                    ch.flush();
-                }
+                batch.write(ch, frame);
             }
         } else if (s == State.READY || s == State.DRAINING) {
             queue.write(call); // registered as pending on the event loop, just before it is written
@@ -418,8 +410,7 @@ public final class ClientConnection {
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            inReadBatch = false; // a previous channel may have died inside a read batch
-            flushAtReadComplete = false;
+            batch.reset(); // a previous channel may have died inside a read batch
             long hb = client.config().heartbeatInterval().toMillis();
             ctx.executor().schedule(() -> heartbeat(ctx, hb), hb, TimeUnit.MILLISECONDS);
             super.channelActive(ctx);
@@ -439,7 +430,7 @@ public final class ClientConnection {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            inReadBatch = true;
+            batch.batchStarted();
             Frame frame = (Frame) msg;
             try {
                 switch (frame.type()) {
@@ -455,11 +446,7 @@ public final class ClientConnection {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            inReadBatch = false;
-            if (flushAtReadComplete) {
-                flushAtReadComplete = false;
-                writesSinceFlush = 0;
-                ctx.channel().flush();
+            if (batch.batchComplete(ctx.channel())) {
                 writes.wroteDirectly();
             }
             ctx.fireChannelReadComplete();

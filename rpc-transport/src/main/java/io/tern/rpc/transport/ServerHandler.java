@@ -36,11 +36,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private final RpcServer server;
     private WriteQueue writes;
-    /** True between the first channelRead of a read batch and its channelReadComplete (event loop only). */
-    private boolean inReadBatch;
-    /** Responses written on the event loop during this read batch, flushed together at its end. */
-    private boolean flushAtReadComplete;
-    private int writesSinceFlush;
+    private final ReadBatchWrites batch = new ReadBatchWrites();
     /** The last routing prefix seen on this connection (unpooled heap bytes) and where it led. */
     private ByteBuf cachedPrefix;
     private Route cachedRoute;
@@ -59,7 +55,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        inReadBatch = true;
+        batch.batchStarted();
         Frame frame = (Frame) msg;
         try {
             switch (frame.type()) {
@@ -165,12 +161,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        inReadBatch = false;
-        if (flushAtReadComplete) {
-            flushAtReadComplete = false;
-            writesSinceFlush = 0;
-            ctx.flush(); // one flush, one syscall, for every response of the batch
-        }
+        batch.batchComplete(ctx);
         ctx.fireChannelReadComplete();
     }
 
@@ -224,13 +215,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        if (ctx.executor().inEventLoop() && inReadBatch) {
-            ctx.write(frame, ctx.voidPromise()); // DIRECT mode and refusals: no queue hop, flushed at read complete
-            flushAtReadComplete = true;
-            if (++writesSinceFlush >= WriteQueue.FLUSH_EVERY) {
-                writesSinceFlush = 0;
-                ctx.flush();
-            }
+        if (ctx.executor().inEventLoop() && batch.inBatch()) {
+            batch.write(ctx, frame); // DIRECT mode and refusals: no queue hop
         } else {
             writes.write(frame);
         }
