@@ -107,11 +107,20 @@ public final class Attachments extends AbstractMap<String, String> {
         if (i < 0) {
             return -1;
         }
-        if (pairs[i + 1] == LAZY_DEADLINE) {
-            return deadline;
+        return pairs[i + 1] == LAZY_DEADLINE ? deadline : parseDeadline(pairs[i + 1]);
+    }
+
+    /** {@link #deadlineMillis()} of any attachment map. */
+    public static long deadlineMillis(Map<String, String> attachments) {
+        return attachments instanceof Attachments a ? a.deadlineMillis() : parseDeadline(attachments.get(RpcRequest.DEADLINE_MS));
+    }
+
+    private static long parseDeadline(String value) {
+        if (value == null) {
+            return -1;
         }
         try {
-            return Math.max(0, Long.parseLong(pairs[i + 1]));
+            return Math.max(0, Long.parseLong(value));
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -25,11 +25,6 @@ public final class Frame extends AbstractReferenceCounted {
     private int requestId;
     private ByteBuf body;
 
-    public Frame(byte type, byte codec, byte compress, int requestId, ByteBuf body) {
-        this.handle = null;
-        set(type, codec, compress, requestId, body);
-    }
-
     private Frame(Recycler.Handle<Frame> handle) {
         this.handle = handle;
     }
@@ -38,16 +33,12 @@ public final class Frame extends AbstractReferenceCounted {
     public static Frame of(byte type, byte codec, byte compress, int requestId, ByteBuf body) {
         Frame f = RECYCLER.get();
         f.setRefCnt(1);
-        f.set(type, codec, compress, requestId, body);
+        f.type = type;
+        f.codec = codec;
+        f.compress = compress;
+        f.requestId = requestId;
+        f.body = body;
         return f;
-    }
-
-    private void set(byte type, byte codec, byte compress, int requestId, ByteBuf body) {
-        this.type = type;
-        this.codec = codec;
-        this.compress = compress;
-        this.requestId = requestId;
-        this.body = body;
     }
 
     public byte type() {
@@ -76,9 +67,7 @@ public final class Frame extends AbstractReferenceCounted {
         ByteBuf b = body;
         body = null;
         b.release();
-        if (handle != null) {
-            handle.recycle(this);
-        }
+        handle.recycle(this);
     }
 
     @Override

@@ -114,7 +114,7 @@ final class BusinessExecutor {
         if (started < maxThreads) {
             started++;
             awake++;
-            w = new Worker();
+            w = new Worker(++threadSeq);
             workers.add(w);
             return w;
         }
@@ -122,16 +122,10 @@ final class BusinessExecutor {
     }
 
     private void startThread(Worker w) {
-        Thread t = new FastThreadLocalThread(() -> runWorker(w), name + "-" + nextThreadSeq());
+        Thread t = new FastThreadLocalThread(() -> runWorker(w), name + "-" + w.seq);
         t.setDaemon(true);
         w.thread = t;
         t.start();
-    }
-
-    private int nextThreadSeq() {
-        synchronized (lock) {
-            return ++threadSeq;
-        }
     }
 
     private void runWorker(Worker w) {
@@ -286,11 +280,16 @@ final class BusinessExecutor {
     }
 
     private static final class Worker {
+        final int seq;
         volatile Thread thread;
         volatile boolean parked;
         volatile boolean running;
         volatile long taskSeq;
         long seenSeq;       // watchdog's last look, guarded by lock
         boolean stuck;      // guarded by lock
+
+        Worker(int seq) {
+            this.seq = seq;
+        }
     }
 }

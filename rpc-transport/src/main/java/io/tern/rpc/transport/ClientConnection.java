@@ -54,7 +54,7 @@ public final class ClientConnection {
     private final Runnable tick = this::tick;
     private boolean tickScheduled;
     /** Calls sent from a response callback on this connection's loop, inside the read batch. */
-    private final ReadBatchWrites batch = new ReadBatchWrites();
+    private final BatchWrites batch = new BatchWrites();
     private volatile State state = State.CONNECTING;
     private volatile ChannelFuture connectFuture;
     private volatile Channel channel;
@@ -100,39 +100,26 @@ public final class ClientConnection {
      */
     public CompletableFuture<RpcResponse> call(RpcRequest request, CallSpec spec, long timeoutMillis) {
         State s = state;
-        if (s == State.READY) {
-            return send(request, spec, timeoutMillis, System.nanoTime());
-        }
-        if (s != State.CONNECTING) {
+        if (s != State.READY && s != State.CONNECTING) {
             return CompletableFuture.failedFuture(notConnected(spec));
         }
-        CompletableFuture<RpcResponse> result = new CompletableFuture<>();
-        ChannelFuture cf = connectFuture;
-        long startNanos = System.nanoTime();
-        cf.addListener(f -> {
-            long left = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-            if (state != State.READY) {
-                result.completeExceptionally(notConnected(spec));
-            } else if (left <= 0) {
-                result.completeExceptionally(new RpcTimeoutException("call " + spec.description() + " to " + address
-                        + " timed out after " + timeoutMillis + " ms while connecting"));
-            } else {
-                CompletableFuture<RpcResponse> sent = send(request, spec, left, System.nanoTime());
-                sent.whenComplete((r, e) -> {
-                    if (e != null) {
-                        result.completeExceptionally(e);
-                    } else {
-                        result.complete(r);
-                    }
-                });
-                result.whenComplete((r, e) -> {
-                    if (result.isCancelled()) {
-                        sent.cancel(false);
-                    }
-                });
-            }
-        });
-        return result;
+        // the deadline runs from now, also while the connection is still being made
+        PendingCall call = new PendingCall(this, nextId.getAndIncrement(), spec, timeoutMillis, System.nanoTime());
+        if (s == State.READY) {
+            send(call, request);
+        } else {
+            connectFuture.addListener(f -> {
+                if (state != State.READY) {
+                    call.completeExceptionally(notConnected(spec));
+                } else if (call.deadlineNanos - System.nanoTime() <= 0) {
+                    call.completeExceptionally(new RpcTimeoutException("call " + spec.description() + " to " + address
+                            + " timed out after " + timeoutMillis + " ms while connecting"));
+                } else {
+                    send(call, request);
+                }
+            });
+        }
+        return call;
     }
 
     private RpcConnectionException notConnected(CallSpec spec) {
@@ -144,13 +131,17 @@ public final class ClientConnection {
         return new RpcConnectionException("call " + spec.description() + " not sent to " + address + ": " + why, false, lastFailure);
     }
 
-    private CompletableFuture<RpcResponse> send(RpcRequest request, CallSpec spec, long timeoutMillis, long startNanos) {
-        Channel ch = channel;
+    private void send(PendingCall call, RpcRequest request) {
+        if (call.isDone()) {
+            return; // cancelled while the connection was being made
+        }
+        CallSpec spec = call.spec;
         int max = client.config().maxPendingCalls();
         if (outstanding.incrementAndGet() > max) {
             int n = outstanding.decrementAndGet();
-            return CompletableFuture.failedFuture(new RpcException(Status.SERVER_BUSY, "call " + spec.description() + " not sent to " + address
+            call.completeExceptionally(new RpcException(Status.SERVER_BUSY, "call " + spec.description() + " not sent to " + address
                     + ": " + n + " calls already in flight on this connection (rpc.consumer.max-pending-calls)", false));
+            return;
         }
         String token = client.config().authToken();
         if (token != null) {
@@ -158,7 +149,7 @@ public final class ClientConnection {
             withToken.put(RpcRequest.AUTH_TOKEN, token);
             request = new RpcRequest(request.serviceKey(), request.methodName(), request.parameterTypes(), request.arguments(), withToken);
         }
-        PendingCall call = new PendingCall(this, nextId.getAndIncrement(), spec, timeoutMillis, startNanos);
+        Channel ch = channel;
         try {
             call.frame = MessageCodec.encodeRequest(ch.alloc(), call.id, spec.serializer(), spec.compression(), request, spec.argCodecs(),
                     spec.prefixFor(request));
@@ -166,24 +157,22 @@ public final class ClientConnection {
             outstanding.decrementAndGet();
             call.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "cannot encode the arguments of " + spec.description()
                     + " with " + spec.serializer().name() + ": " + e.getMessage(), false, e));
-            return call;
+            return;
         }
-        RequestQueue queue = writes;
         State s = state;
-        if ((s == State.READY || s == State.DRAINING) && loop.inEventLoop() && batch.inBatch()) {
-            ByteBuf frame = register(call, ch); // sent from a response callback on this loop: no queue hop
-            if (frame != null) {
-                batch.write(ch, frame);
-            }
-        } else if (s == State.READY || s == State.DRAINING) {
-            queue.write(call); // registered as pending on the event loop, just before it is written
-        } else {
+        if (s != State.READY && s != State.DRAINING) {
             call.frame.release();
             call.frame = null;
             outstanding.decrementAndGet();
             call.completeExceptionally(notConnected(spec));
+        } else if (loop.inEventLoop() && batch.inBatch()) {
+            ByteBuf frame = register(call, ch); // sent from a response callback on this loop: no queue hop
+            if (frame != null) {
+                batch.write(ch, frame);
+            }
+        } else {
+            writes.write(call); // registered as pending on the event loop, just before it is written
         }
-        return call;
     }
 
     /** On the event loop: a queued call is about to be written. Null if it must not be (cancelled, channel gone). */
@@ -453,7 +442,7 @@ public final class ClientConnection {
         }
 
         private void onGoAway(ChannelHandlerContext ctx) {
-            log.info("provider {} sent GOAWAY: no new calls on this connection ({} in flight)", address, pending.size());
+            log.info("provider {} sent GOAWAY: no new calls on this connection ({} in flight)", address, outstanding.get());
             if (state == State.READY) {
                 state = State.DRAINING;
             }

@@ -36,7 +36,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private final RpcServer server;
     private WriteQueue writes;
-    private final ReadBatchWrites batch = new ReadBatchWrites();
+    private final BatchWrites batch = new BatchWrites();
     /** The last routing prefix seen on this connection (unpooled heap bytes) and where it led. */
     private ByteBuf cachedPrefix;
     private Route cachedRoute;
@@ -146,8 +146,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             }
             Object[] args = MessageCodec.decodeArguments(body, argCodecs);
             ServerCall call = new ServerCall(ctx, id, serializer, method, args, attachments, receivedNanos,
-                    attachments instanceof io.tern.rpc.protocol.Attachments a ? a.deadlineMillis()
-                            : parseDeadline(attachments.get(RpcRequest.DEADLINE_MS)));
+                    io.tern.rpc.protocol.Attachments.deadlineMillis(attachments));
             dispatch(ctx, service, call);
         } catch (CorruptBodyException e) {
             log.debug("bad request {} from {}: {}", id, FrameDecoder.peer(ctx.channel().remoteAddress()), e.getMessage());
@@ -295,18 +294,6 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 server.callFinished();
             }
-        }
-    }
-
-    /** The remaining deadline a request carries in milliseconds, or -1 without a (readable) one. */
-    private static long parseDeadline(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Math.max(0, Long.parseLong(value)); // a negative remaining time has already expired
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 }

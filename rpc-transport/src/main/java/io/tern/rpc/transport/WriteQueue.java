@@ -9,23 +9,18 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands outbound messages from any thread to a channel's event loop in batches: one task and one flush per batch,
- * not one wake-up and one syscall per frame. A message is a {@link ByteBuf} frame, or anything a subclass turns
- * into one on the event loop ({@link #toFrame}), such as a client call that must be registered there first.
+ * Hands outbound messages from any thread to a channel's event loop in batches: one task per batch and a flush per
+ * {@link BatchWrites#FLUSH_EVERY} frames, not one wake-up and one syscall per frame. A message is a {@link ByteBuf}
+ * frame, or anything a subclass turns into one on the event loop ({@link #toFrame}), such as a client call that must
+ * be registered there first.
  */
 class WriteQueue implements Runnable {
-    /**
-     * Frames written before a flush even inside one batch: the peer starts on the first ones while the rest are
-     * still being produced, so the two processes work in parallel instead of in turns. Measured on the POJO call at
-     * C=128, DIRECT mode: ~140k ops/s flushing once per batch, ~220k flushing every 16 or 48 frames.
-     */
-    static final int FLUSH_EVERY = 32;
-
     private final Channel channel;
     private final Queue<Object> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Set when a batch was written; the heartbeat clears it (event loop only). */
     private boolean wrote;
+    private final BatchWrites batch = new BatchWrites();
 
     WriteQueue(Channel channel) {
         this.channel = channel;
@@ -51,20 +46,14 @@ class WriteQueue implements Runnable {
     public final void run() {
         scheduled.set(false);
         Object message;
-        int unflushed = 0;
         while ((message = queue.poll()) != null) {
             ByteBuf frame = toFrame(message);
             if (frame != null) {
-                channel.write(frame, channel.voidPromise());
-                if (++unflushed == FLUSH_EVERY) {
-                    channel.flush();
-                    unflushed = 0;
-                }
-                wrote = true;
+                batch.write(channel, frame);
             }
         }
-        if (unflushed > 0) {
-            channel.flush();
+        if (batch.batchComplete(channel)) {
+            wrote = true;
         }
     }
 

@@ -99,19 +99,14 @@ public final class ProtostuffSerializer implements Serializer {
                             ByteArrayInput input = st.load(in, size);
                             schema.mergeFrom(input, message);
                             input.checkLastTagWas(0);
-                        } catch (ArrayIndexOutOfBoundsException e) {
-                            throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": truncated message", e);
-                        } catch (java.io.IOException e) {
-                            throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": " + e.getMessage(), e);
                         } finally {
                             st.release();
                         }
                     }
-                } catch (RuntimeException e) {
-                    if (e instanceof CorruptBodyException) {
-                        throw e;
-                    }
-                    throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": " + e.getMessage(), e);
+                } catch (CorruptBodyException e) {
+                    throw e;
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": " + e, e);
                 }
                 in.skipBytes(size);
                 return message;
