@@ -21,6 +21,11 @@ public final class ServerConfig {
     private final TlsConfig tls;
     private final String authToken;
     private final int maxConnections;
+    private final int maxConnectionsPerPeer;
+    private final long maxBufferedBytes;
+    private final Duration frameTimeout;
+    private final int minFrameRate;
+    private final boolean[] serializations;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -36,6 +41,11 @@ public final class ServerConfig {
         this.tls = b.tls;
         this.authToken = b.authToken;
         this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerPeer = b.maxConnectionsPerPeer;
+        this.maxBufferedBytes = b.maxBufferedBytes;
+        this.frameTimeout = b.frameTimeout;
+        this.minFrameRate = b.minFrameRate;
+        this.serializations = b.serializations.clone();
     }
 
     public static Builder builder() {
@@ -98,6 +108,45 @@ public final class ServerConfig {
         return maxConnections;
     }
 
+    /** Connections one remote address (IP) may hold open at once (rpc.server.max-connections-per-peer). */
+    public int maxConnectionsPerPeer() {
+        return maxConnectionsPerPeer;
+    }
+
+    /**
+     * Server-wide budget of inbound bytes held for frames not yet decoded: partial frames still arriving and large
+     * bodies waiting for a decode thread (rpc.server.max-buffered-bytes).
+     */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
+
+    /** Time a frame may take to arrive on top of its size over {@link #minFrameRate()} (rpc.server.frame-timeout). */
+    public Duration frameTimeout() {
+        return frameTimeout;
+    }
+
+    /** Slowest rate, in bytes per second, at which a frame's bytes may arrive (rpc.server.min-frame-rate). */
+    public int minFrameRate() {
+        return minFrameRate;
+    }
+
+    /** True when the provider decodes bodies of this codec byte (rpc.server.serializations). */
+    public boolean decodes(int codec) {
+        return codec > 0 && codec < serializations.length && serializations[codec];
+    }
+
+    /** The enabled codecs by name, for messages. */
+    public String serializationNames() {
+        StringBuilder sb = new StringBuilder();
+        for (int id = 1; id < serializations.length; id++) {
+            if (serializations[id]) {
+                sb.append(sb.length() == 0 ? "" : ",").append(io.tern.rpc.protocol.serialize.Serializers.byId(id).name());
+            }
+        }
+        return sb.toString();
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", tls=" + (tls != null) + ", authToken=" + (authToken == null ? "off" : "***") + "}";
@@ -117,6 +166,46 @@ public final class ServerConfig {
         private TlsConfig tls;
         private String authToken;
         private int maxConnections = 4096;
+        private int maxConnectionsPerPeer = 1024;
+        private long maxBufferedBytes = 256L * 1024 * 1024;
+        private Duration frameTimeout = Duration.ofSeconds(10);
+        private int minFrameRate = 64 * 1024;
+        private boolean[] serializations = {false, true, false}; // protostuff only, as rpc.serialization's default
+
+        /**
+         * The codecs this provider decodes (rpc.server.serializations), by name: {@code protostuff}, {@code kryo}.
+         * Any other codec byte on a request gets BAD_REQUEST naming it and this property.
+         */
+        public Builder serializations(String... names) {
+            boolean[] enabled = new boolean[3];
+            for (String n : names) {
+                enabled[io.tern.rpc.protocol.serialize.Serializers.byName(n).id()] = true;
+            }
+            this.serializations = enabled;
+            return this;
+        }
+
+        /** Most connections one remote IP may hold open (rpc.server.max-connections-per-peer). */
+        public Builder maxConnectionsPerPeer(int n) {
+            this.maxConnectionsPerPeer = n;
+            return this;
+        }
+
+        /** Server-wide budget of bytes held for frames not yet decoded (rpc.server.max-buffered-bytes). */
+        public Builder maxBufferedBytes(long bytes) {
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * A frame of L bytes must arrive within {@code timeout + L / minBytesPerSecond} of its first byte, or the
+         * connection is closed (rpc.server.frame-timeout, rpc.server.min-frame-rate).
+         */
+        public Builder frameRate(Duration timeout, int minBytesPerSecond) {
+            this.frameTimeout = timeout;
+            this.minFrameRate = minBytesPerSecond;
+            return this;
+        }
 
         public Builder tls(TlsConfig tls) {
             this.tls = tls;
@@ -200,6 +289,12 @@ public final class ServerConfig {
             check(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(), "rpc.server.idle-timeout must be > 0, was " + idleTimeout);
             check(shutdownGrace != null && !shutdownGrace.isNegative(), "rpc.server.shutdown-grace must be >= 0, was " + shutdownGrace);
             check(maxConnections >= 1, "rpc.server.max-connections must be >= 1, was " + maxConnections);
+            check(maxConnectionsPerPeer >= 1, "rpc.server.max-connections-per-peer must be >= 1, was " + maxConnectionsPerPeer);
+            check(maxBufferedBytes >= maxFrameLength, "rpc.server.max-buffered-bytes must be at least rpc.max-frame-length ("
+                    + maxFrameLength + " bytes), was " + maxBufferedBytes);
+            check(frameTimeout != null && !frameTimeout.isNegative() && !frameTimeout.isZero(), "rpc.server.frame-timeout must be > 0, was " + frameTimeout);
+            check(minFrameRate >= 1, "rpc.server.min-frame-rate must be >= 1 byte per second, was " + minFrameRate);
+            check(serializations[1] || serializations[2], "rpc.server.serializations must name at least one of protostuff, kryo");
             return new ServerConfig(this);
         }
 
