@@ -43,7 +43,7 @@ public final class ServiceExport<T> {
         return this;
     }
 
-    /** The serialization advertised in the registry (the provider accepts every codec). */
+    /** The serialization advertised in the registry; the provider must decode it (rpc.server.serializations). */
     public ServiceExport<T> serialization(String s) {
         this.serialization = s;
         return this;

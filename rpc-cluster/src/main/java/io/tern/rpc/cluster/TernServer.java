@@ -45,6 +45,11 @@ public final class TernServer implements AutoCloseable {
     }
 
     public synchronized TernServer export(ServiceExport<?> export) {
+        io.tern.rpc.protocol.serialize.Serializer codec = io.tern.rpc.protocol.serialize.Serializers.byName(export.serialization());
+        if (!server.config().decodes(codec.id())) {
+            throw new IllegalArgumentException("service " + export.serviceKey() + " is exported with serialization " + codec.name()
+                    + ", which this provider does not decode: add it to rpc.server.serializations (now " + server.config().serializationNames() + ")");
+        }
         server.export(export.toExportedService());
         exports.add(export);
         if (registry != null) {

@@ -2,14 +2,11 @@ package io.tern.rpc.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.tern.rpc.protocol.serialize.CorruptBodyException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -67,27 +64,12 @@ public final class Compression {
      * {@link CorruptBodyException} for an unknown compress value, bad gzip data or an output over {@code maxBytes}.
      */
     public static ByteBuf decompress(byte compress, ByteBuf body, int maxBytes, ByteBufAllocator alloc) {
-        if (compress != FrameHeader.COMPRESS_GZIP) {
-            throw new CorruptBodyException("unknown compress value " + compress + " (0 = none, 1 = gzip)");
-        }
-        ByteBuf out = alloc.heapBuffer(Math.min(Math.max(256, body.readableBytes() * 4), maxBytes));
-        try (InputStream in = new GZIPInputStream(new ByteBufInputStream(body.duplicate()), 4096)) {
-            int n;
-            while ((n = out.writeBytes(in, Math.min(8192, maxBytes + 1 - out.writerIndex()))) > 0) {
-                if (out.writerIndex() > maxBytes) {
-                    throw new CorruptBodyException("decompressed body exceeds the max of " + maxBytes + " bytes");
-                }
-            }
-            if (out.writerIndex() >= maxBytes && in.read() != -1) {
-                throw new CorruptBodyException("decompressed body exceeds the max of " + maxBytes + " bytes");
-            }
-            return out;
-        } catch (IOException e) {
-            out.release();
-            throw new CorruptBodyException("bad gzip body: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
+        Inflation inflation = Inflation.start(compress, body, maxBytes, alloc);
+        try {
+            inflation.inflateAll();
+            return inflation.output().retain();
+        } finally {
+            inflation.close();
         }
     }
 }

@@ -13,19 +13,54 @@ import java.util.List;
 /**
  * Splits the byte stream into {@link Frame}s. The header is validated as soon as its 16 bytes are in: a wrong
  * magic, unknown version or type, or a length outside [16, max] closes the connection before any body byte is
- * read, with one WARN line naming the peer (SPEC §2, bad input).
+ * read, with a WARN line naming the peer, rate-limited per peer (SPEC §2, bad input).
+ *
+ * <p>A frame that spans reads must arrive at a minimum rate: within {@code frameTimeout + length / minRate} of its
+ * header, or the connection is closed (checked whenever bytes arrive; a peer that goes silent meets the idle
+ * timeout). Its announced length is reserved from the connection's {@link InboundBudget.Share} until it is
+ * complete, so partial frames cannot hold more memory than the server's budget and the peer's share of it.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
+    private static final long DEFAULT_FRAME_TIMEOUT_NANOS = 10_000_000_000L;
+    private static final int DEFAULT_MIN_RATE = 64 * 1024;
 
     private final int maxFrameLength;
+    private final PeerLog peerLog;
+    private final InboundBudget.Share budget;
+    private final long frameTimeoutNanos;
+    private final int minRate;
     private boolean rejected;
+    /** The frame being received across reads: its length (0 when none), when its header came, what is reserved. */
+    private int partialLength;
+    private long partialSince;
+    private long partialReserved;
 
+    /** A decoder with the default frame rate (10 s plus 64 KiB/s), no byte budget, and a log of its own. */
     public FrameDecoder(int maxFrameLength) {
+        this(maxFrameLength, new PeerLog());
+    }
+
+    /** A client's decoder: the default frame rate (10 s plus 64 KiB/s), no byte budget. */
+    public FrameDecoder(int maxFrameLength, PeerLog peerLog) {
+        this(maxFrameLength, peerLog, null, DEFAULT_FRAME_TIMEOUT_NANOS, DEFAULT_MIN_RATE);
+    }
+
+    /**
+     * @param peerLog           where rejections are logged, rate-limited per peer
+     * @param budget            the connection's share of the inbound budget (null: none)
+     * @param frameTimeoutNanos time any frame may take to arrive, on top of its length over {@code minRate}
+     * @param minRate           slowest accepted arrival rate of a frame's bytes, in bytes per second
+     */
+    public FrameDecoder(int maxFrameLength, PeerLog peerLog, InboundBudget.Share budget, long frameTimeoutNanos, int minRate) {
         if (maxFrameLength < FrameHeader.LENGTH) {
             throw new IllegalArgumentException("max frame length must be at least " + FrameHeader.LENGTH + " bytes, was " + maxFrameLength);
         }
         this.maxFrameLength = maxFrameLength;
+        this.peerLog = peerLog;
+        this.budget = budget;
+        this.frameTimeoutNanos = frameTimeoutNanos;
+        this.minRate = minRate;
     }
 
     @Override
@@ -43,7 +78,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
             int length = in.getInt(start + FrameHeader.OFFSET_LENGTH);
             if (in.readableBytes() < length) {
+                awaitRest(ctx, in, length);
                 return;
+            }
+            if (partialLength != 0) {
+                completed();
             }
             byte type = in.getByte(start + FrameHeader.OFFSET_TYPE);
             byte codec = in.getByte(start + FrameHeader.OFFSET_CODEC);
@@ -53,6 +92,43 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(length);
             out.add(Frame.of(type, codec, compress, requestId, body));
         }
+    }
+
+    /** A frame spans reads: reserve its length once, and close a connection whose frame arrives too slowly. */
+    private void awaitRest(ChannelHandlerContext ctx, ByteBuf in, int length) {
+        long now = System.nanoTime();
+        if (partialLength == 0) {
+            partialLength = length;
+            partialSince = now;
+            if (budget != null) {
+                if (!budget.reserve(length)) {
+                    reject(ctx, in, "a frame of " + length + " bytes would exceed the server's budget of buffered inbound bytes"
+                            + " or this peer's share of it (rpc.server.max-buffered-bytes)");
+                    return;
+                }
+                partialReserved = length;
+            }
+            return;
+        }
+        long allowed = frameTimeoutNanos + length * 1_000_000_000L / minRate;
+        if (now - partialSince > allowed) {
+            reject(ctx, in, "a frame of " + length + " bytes has taken " + (now - partialSince) / 1_000_000 + " ms with "
+                    + in.readableBytes() + " bytes in: slower than the minimum rate (rpc.server.frame-timeout "
+                    + frameTimeoutNanos / 1_000_000 + " ms plus 1 s per rpc.server.min-frame-rate " + minRate + " bytes)");
+        }
+    }
+
+    private void completed() {
+        partialLength = 0;
+        if (partialReserved != 0) {
+            budget.release(partialReserved);
+            partialReserved = 0;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        completed();
     }
 
     private String checkHeader(ByteBuf in, int start) {
@@ -77,8 +153,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, String problem) {
         rejected = true;
+        completed();
         in.skipBytes(in.readableBytes());
-        log.warn("Closing connection from {}: {}", peer(ctx.channel().remoteAddress()), problem);
+        String peer = peer(ctx.channel().remoteAddress());
+        peerLog.warn(log, peer, "Closing connection from " + peer + ": " + problem);
         ctx.close();
     }
 

@@ -7,11 +7,13 @@ public final class MessageType {
     public static final byte PING = 3;
     public static final byte PONG = 4;
     public static final byte GOAWAY = 5;
+    /** A client no longer wants the call of this request id (SPEC §2); no body. */
+    public static final byte CANCEL = 6;
 
     private MessageType() {
     }
 
     public static boolean isKnown(int type) {
-        return type >= REQUEST && type <= GOAWAY;
+        return type >= REQUEST && type <= CANCEL;
     }
 }

@@ -239,7 +239,7 @@ class FrameDecoderTest {
                 Arguments.of("version 2", header(m, 2, 16, 1, 1, 0, 1), "version"),
                 Arguments.of("version 0", header(m, 0, 16, 1, 1, 0, 1), "version"),
                 Arguments.of("type 0", header(m, 1, 16, 0, 1, 0, 1), "type"),
-                Arguments.of("type 6", header(m, 1, 16, 6, 1, 0, 1), "type"),
+                Arguments.of("type 7", header(m, 1, 16, 7, 1, 0, 1), "type"),
                 Arguments.of("type 0xFF", header(m, 1, 16, 0xFF, 1, 0, 1), "type"),
                 Arguments.of("length 15", header(m, 1, 15, 1, 1, 0, 1), "length"),
                 Arguments.of("length 0", header(m, 1, 0, 1, 1, 0, 1), "length"),

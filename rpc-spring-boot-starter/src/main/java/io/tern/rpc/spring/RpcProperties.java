@@ -249,6 +249,67 @@ public class RpcProperties implements InitializingBean {
             this.maxConnections = maxConnections;
         }
 
+        /** Connections one remote address may hold open at once; beyond it a new one is closed at once. */
+        private int maxConnectionsPerPeer = 1024;
+
+        /**
+         * Codecs this provider decodes, comma-separated (protostuff, kryo); empty means the value of rpc.serialization.
+         * A request in any other codec gets BAD_REQUEST.
+         */
+        private String serializations;
+
+        /**
+         * Budget of inbound bytes held for frames not yet decoded (partial frames, large bodies waiting for a
+         * business thread); one remote address may hold a quarter of it.
+         */
+        private DataSize maxBufferedBytes = DataSize.ofMegabytes(256);
+
+        /** Time a frame may take to arrive, on top of its size at rpc.server.min-frame-rate; slower is closed. */
+        private Duration frameTimeout = Duration.ofSeconds(10);
+
+        /** Slowest accepted arrival rate of a frame's bytes, per second. */
+        private DataSize minFrameRate = DataSize.ofKilobytes(64);
+
+        public int getMaxConnectionsPerPeer() {
+            return maxConnectionsPerPeer;
+        }
+
+        public void setMaxConnectionsPerPeer(int maxConnectionsPerPeer) {
+            this.maxConnectionsPerPeer = maxConnectionsPerPeer;
+        }
+
+        public String getSerializations() {
+            return serializations;
+        }
+
+        public void setSerializations(String serializations) {
+            this.serializations = serializations;
+        }
+
+        public DataSize getMaxBufferedBytes() {
+            return maxBufferedBytes;
+        }
+
+        public void setMaxBufferedBytes(DataSize maxBufferedBytes) {
+            this.maxBufferedBytes = maxBufferedBytes;
+        }
+
+        public Duration getFrameTimeout() {
+            return frameTimeout;
+        }
+
+        public void setFrameTimeout(Duration frameTimeout) {
+            this.frameTimeout = frameTimeout;
+        }
+
+        public DataSize getMinFrameRate() {
+            return minFrameRate;
+        }
+
+        public void setMinFrameRate(DataSize minFrameRate) {
+            this.minFrameRate = minFrameRate;
+        }
+
         /** A connection with no inbound bytes for this long is closed. */
         private Duration idleTimeout = Duration.ofSeconds(60);
 
@@ -562,6 +623,10 @@ public class RpcProperties implements InitializingBean {
                 .shutdownGrace(server.shutdownGrace)
                 .compression(compressionCodec())
                 .maxConnections(server.maxConnections)
+                .maxConnectionsPerPeer(server.maxConnectionsPerPeer)
+                .maxBufferedBytes(server.maxBufferedBytes == null ? -1 : server.maxBufferedBytes.toBytes())
+                .frameRate(server.frameTimeout, server.minFrameRate == null ? 0 : (int) Math.min(Integer.MAX_VALUE, server.minFrameRate.toBytes()))
+                .serializations(serverSerializations())
                 .authToken(security.token);
         b.tls(tls.toConfig());
         if (server.ioThreads != null) {
@@ -571,6 +636,12 @@ public class RpcProperties implements InitializingBean {
             b.executorParallelism(server.executorParallelism);
         }
         return b.build();
+    }
+
+    /** rpc.server.serializations as names; empty means the value of rpc.serialization. */
+    String[] serverSerializations() {
+        String names = server.serializations == null || server.serializations.isBlank() ? serialization : server.serializations;
+        return java.util.Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toArray(String[]::new);
     }
 
     public ClientConfig clientConfig() {

@@ -265,6 +265,11 @@ final class BusinessExecutor {
                 return;
             }
             shutdown = true;
+            for (Runnable task : queue) {
+                if (task instanceof ServerHandler.ServerCall call) {
+                    call.discard(); // never to run: release the request body it holds
+                }
+            }
             queue.clear();
             for (Worker w : workers) {
                 if (w.thread != null) {

@@ -16,6 +16,7 @@ import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.Frame;
 import io.tern.rpc.protocol.FrameDecoder;
 import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.Inflation;
 import io.tern.rpc.protocol.MessageCodec;
 import io.tern.rpc.protocol.MessageType;
 import io.tern.rpc.protocol.RpcRequest;
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClientConnection {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** Response bodies up to this size (received, or inflated so far) are decoded on the I/O thread; larger ones on the decode executor. */
+    static final int INLINE_BODY_BYTES = 128 * 1024;
 
     /** Lifecycle of the connection. */
     public enum State { CONNECTING, READY, DRAINING, DISCONNECTED, CLOSED }
@@ -257,7 +260,7 @@ public final class ClientConnection {
                         // read idle only: IdleStateHandler's write tracking costs a promise and a listener per write, so
                         // the heartbeat asks the write queue instead (see Handler.heartbeat)
                         .addLast("idle", new IdleStateHandler(3 * hb, 0, 0, TimeUnit.MILLISECONDS))
-                        .addLast("frames", new FrameDecoder(client.config().maxFrameLength()))
+                        .addLast("frames", new FrameDecoder(client.config().maxFrameLength(), client.peerLog()))
                         .addLast("handler", new Handler());
             }
         }).connect(host, port);
@@ -340,7 +343,7 @@ public final class ClientConnection {
             call.completeExceptionally(new RpcConnectionException(why + " while " + call.spec.description()
                     + " was in flight", true, null));
         }
-        log.warn("{}: failed {} in-flight calls", why, calls.size());
+        client.peerLog().warn(log, address, why + ": failed " + calls.size() + " in-flight calls");
     }
 
     /**
@@ -378,22 +381,63 @@ public final class ClientConnection {
             ctx.channel().eventLoop().execute(this::closeIfDrained); // after this answer is delivered
         }
         ByteBuf body = frame.body();
-        ByteBuf inflated = null;
+        Inflation inflation = null;
+        boolean handedOff = false;
         try {
             if (frame.compress() != FrameHeader.COMPRESS_NONE) {
-                inflated = Compression.decompress(frame.compress(), body, client.config().maxFrameLength(), ctx.alloc());
-                body = inflated;
+                inflation = Inflation.start(frame.compress(), body, client.config().maxFrameLength(), ctx.alloc());
+                inflation.inflateTo(INLINE_BODY_BYTES);
+                body = inflation.output();
             }
-            RpcResponse response = MessageCodec.decodeResponse(body, call.spec.resultCodec());
-            call.complete(response);
+            if (body.isReadable() && body.getByte(body.readerIndex()) == Status.OK.code() && frame.codec() != call.spec.serializer().id()) {
+                throw new CorruptBodyException("the result is encoded with codec " + frame.codec() + " but the call was sent with "
+                        + call.spec.serializer().name() + " (codec " + call.spec.serializer().id() + ")");
+            }
+            if (inflation != null ? !inflation.finished() : body.readableBytes() > INLINE_BODY_BYTES) {
+                // a big result: inflate and decode it off the I/O thread, which serves other connections meanwhile
+                Inflation pendingInflation = inflation;
+                ByteBuf received = frame.body().retain();
+                try {
+                    client.decodeExecutor().execute(() -> decodeLarge(call, received, pendingInflation));
+                    handedOff = true;
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    received.release();
+                    call.completeExceptionally(new RpcConnectionException("client closed while the response of "
+                            + call.spec.description() + " from " + address + " was arriving", true, e));
+                }
+                return;
+            }
+            call.complete(MessageCodec.decodeResponse(body, call.spec.resultCodec()));
         } catch (CorruptBodyException e) {
-            call.completeExceptionally(new RpcException(Status.INTERNAL_ERROR, "response of " + call.spec.description()
-                    + " from " + address + " could not be decoded: " + e.getMessage(), true, e));
+            call.completeExceptionally(undecodable(call, e));
         } finally {
-            if (inflated != null) {
-                inflated.release();
+            if (inflation != null && !handedOff) {
+                inflation.close();
             }
         }
+    }
+
+    private void decodeLarge(PendingCall call, ByteBuf received, Inflation inflation) {
+        try {
+            ByteBuf body = received;
+            if (inflation != null) {
+                inflation.inflateAll();
+                body = inflation.output();
+            }
+            call.complete(MessageCodec.decodeResponse(body, call.spec.resultCodec()));
+        } catch (CorruptBodyException e) {
+            call.completeExceptionally(undecodable(call, e));
+        } finally {
+            if (inflation != null) {
+                inflation.close();
+            }
+            received.release();
+        }
+    }
+
+    private RpcException undecodable(PendingCall call, CorruptBodyException e) {
+        return new RpcException(Status.INTERNAL_ERROR, "response of " + call.spec.description() + " from " + address
+                + " could not be decoded: " + e.getMessage(), true, e);
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
@@ -424,7 +468,7 @@ public final class ClientConnection {
             try {
                 switch (frame.type()) {
                     case MessageType.RESPONSE -> onResponse(ctx, frame);
-                    case MessageType.PING -> writes.write(FrameHeader.control(ctx.alloc(), MessageType.PONG, frame.requestId()));
+                    case MessageType.PING -> onPing(ctx, frame.requestId());
                     case MessageType.GOAWAY -> onGoAway(ctx);
                     default -> { } // PONG: any inbound bytes already reset the read-idle timer
                 }
@@ -439,6 +483,27 @@ public final class ClientConnection {
                 writes.wroteDirectly();
             }
             ctx.fireChannelReadComplete();
+        }
+
+        /**
+         * Answers a PING; a provider that keeps pinging without reading its PONGs fills this connection's outbound
+         * buffer, and then the connection stops being read until that buffer drains (it is closed if it stays
+         * silent for 3 heartbeat intervals). A legitimate provider sends one PING per drain, so this never stalls calls.
+         */
+        private void onPing(ChannelHandlerContext ctx, int id) {
+            writes.write(FrameHeader.control(ctx.alloc(), MessageType.PONG, id));
+            if (!ctx.channel().isWritable() && ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(false);
+                client.peerLog().warn(log, address, "provider " + address + " sends PINGs without reading the PONGs; not reading from it until it does");
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            super.channelWritabilityChanged(ctx);
         }
 
         private void onGoAway(ChannelHandlerContext ctx) {
@@ -458,8 +523,8 @@ public final class ClientConnection {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent e) {
                 if (e.state() == IdleState.READER_IDLE) {
-                    log.warn("no bytes from {} for 3 heartbeat intervals ({} ms); closing the connection", address,
-                            3 * client.config().heartbeatInterval().toMillis());
+                    client.peerLog().warn(log, address, "no bytes from " + address + " for 3 heartbeat intervals ("
+                            + 3 * client.config().heartbeatInterval().toMillis() + " ms); closing the connection");
                     ctx.close();
                 }
                 return;
@@ -470,7 +535,7 @@ public final class ClientConnection {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             lastFailure = cause;
-            log.warn("closing connection to {} after an error: {}", address, cause.toString());
+            client.peerLog().warn(log, address, "closing connection to " + address + " after an error: " + cause);
             ctx.close();
         }
     }

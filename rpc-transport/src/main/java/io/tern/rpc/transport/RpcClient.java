@@ -29,18 +29,48 @@ public final class RpcClient implements AutoCloseable {
     private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, Integer> users = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Log lines a provider can trigger, rate-limited per provider address. */
+    private final io.tern.rpc.protocol.PeerLog peerLog = new io.tern.rpc.protocol.PeerLog();
+    private volatile java.util.concurrent.ThreadPoolExecutor decoder;
     private final io.netty.handler.ssl.SslContext sslContext;
 
     public RpcClient(ClientConfig config) {
         this.config = config;
         this.group = Transports.group(config.ioThreads(), "tern-client-io");
         this.sslContext = config.tls() == null ? null : config.tls().clientContext();
+        if (config.authToken() != null && sslContext == null) {
+            log.warn("rpc.security.token is set but TLS is off: the token is sent in clear text to every provider the registry"
+                    + " lists. Turn on TLS (rpc.tls.*) and registry ACLs (rpc.registry.username/password) where the network is not trusted.");
+        }
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("tern-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(Transports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                // bounds what a provider that does not read can make this side buffer (see ClientConnection's PING handling)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+    }
+
+    io.tern.rpc.protocol.PeerLog peerLog() {
+        return peerLog;
+    }
+
+    /** Decodes large responses off the I/O threads; started on first use. */
+    java.util.concurrent.Executor decodeExecutor() {
+        java.util.concurrent.ThreadPoolExecutor e = decoder;
+        if (e == null) {
+            synchronized (this) {
+                if (decoder == null) {
+                    int n = Math.max(1, config.ioThreads());
+                    decoder = new java.util.concurrent.ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS,
+                            new java.util.concurrent.LinkedBlockingQueue<>(), new DefaultThreadFactory("tern-client-decode", true));
+                    decoder.allowCoreThreadTimeOut(true);
+                }
+                e = decoder;
+            }
+        }
+        return e;
     }
 
     public ClientConfig config() {
@@ -108,6 +138,9 @@ public final class RpcClient implements AutoCloseable {
             c.close();
         }
         timer.stop();
+        if (decoder != null) {
+            decoder.shutdown();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.debug("Tern RPC client closed");
     }

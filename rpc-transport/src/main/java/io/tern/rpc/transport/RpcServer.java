@@ -49,9 +49,16 @@ public final class RpcServer implements AutoCloseable {
     private volatile boolean shuttingDown;
     private volatile boolean started;
     private final io.netty.handler.ssl.SslContext sslContext;
+    private final io.tern.rpc.protocol.InboundBudget inbound;
+    private final java.util.concurrent.atomic.LongAdder authRefusals = new java.util.concurrent.atomic.LongAdder();
+    /** Log lines a client can trigger, rate-limited per client address. */
+    private final io.tern.rpc.protocol.PeerLog peerLog = new io.tern.rpc.protocol.PeerLog();
 
     public RpcServer(ServerConfig config) {
         this.config = config;
+        // one peer address may hold a quarter of the server's budget (but always one max-size frame)
+        this.inbound = new io.tern.rpc.protocol.InboundBudget(config.maxBufferedBytes(),
+                Math.max(config.maxFrameLength(), config.maxBufferedBytes() / 4), config.maxConnectionsPerPeer());
         this.executor = new BusinessExecutor("tern-server-biz", config.executorThreads(), config.executorQueue(),
                 config.executorParallelism(), 60, TimeUnit.SECONDS);
         this.sslContext = config.tls() == null ? null : config.tls().serverContext();
@@ -90,14 +97,23 @@ public final class RpcServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        String peer = FrameDecoder.peer(ch.remoteAddress());
                         if (channels.size() >= config.maxConnections()) {
-                            log.warn("Refusing connection from {}: {} connections open (rpc.server.max-connections)",
-                                    FrameDecoder.peer(ch.remoteAddress()), channels.size());
+                            peerLog.warn(log, peer, "Refusing connection from " + peer + ": " + channels.size()
+                                    + " connections open (rpc.server.max-connections)");
+                            ch.close();
+                            return;
+                        }
+                        io.tern.rpc.protocol.InboundBudget.Share share = inbound.open(hostOf(ch));
+                        if (share == null) {
+                            peerLog.warn(log, peer, "Refusing connection from " + peer + ": its address already holds "
+                                    + config.maxConnectionsPerPeer() + " connections (rpc.server.max-connections-per-peer)");
                             ch.close();
                             return;
                         }
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> {
+                            share.close();
                             drainAcked.remove(ch);
                             wakeDrain(); // a client that finished draining closed
                         });
@@ -106,8 +122,9 @@ public final class RpcServer implements AutoCloseable {
                         }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("frames", new FrameDecoder(config.maxFrameLength()))
-                                .addLast("handler", new ServerHandler(RpcServer.this));
+                                .addLast("frames", new FrameDecoder(config.maxFrameLength(), peerLog, share, config.frameTimeout().toNanos(),
+                                        config.minFrameRate()))
+                                .addLast("handler", new ServerHandler(RpcServer.this, share));
                     }
                 });
         InetSocketAddress bindAddress = config.host() == null || config.host().isEmpty()
@@ -120,9 +137,36 @@ public final class RpcServer implements AutoCloseable {
                     + " (is the port in use? set rpc.server.port)", e);
         }
         started = true;
+        if (config.authToken() != null && sslContext == null) {
+            log.warn("rpc.security.token is set but TLS is off: the token travels in clear text and anyone who can read"
+                    + " the traffic can replay it. Turn on TLS (rpc.tls.*) wherever the network is not trusted.");
+        }
         log.info("Tern RPC server listening on {} ({} transport, {} business threads, queue {})",
                 FrameDecoder.peer(serverChannel.localAddress()), Transports.name(), config.executorThreads(), config.executorQueue());
         return this;
+    }
+
+    private static String hostOf(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(ch.remoteAddress());
+    }
+
+    io.tern.rpc.protocol.PeerLog peerLog() {
+        return peerLog;
+    }
+
+    /** Requests refused for a missing or wrong token since start. */
+    public long authRefusals() {
+        return authRefusals.sum();
+    }
+
+    void authRefused() {
+        authRefusals.increment();
+    }
+
+    /** The server-wide budget of buffered inbound bytes (for diagnostics and tests). */
+    public io.tern.rpc.protocol.InboundBudget inboundBudget() {
+        return inbound;
     }
 
     /** The bound port (useful with port 0). */

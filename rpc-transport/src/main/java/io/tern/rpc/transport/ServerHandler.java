@@ -8,6 +8,8 @@ import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.Frame;
 import io.tern.rpc.protocol.FrameDecoder;
 import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.InboundBudget;
+import io.tern.rpc.protocol.Inflation;
 import io.tern.rpc.protocol.MessageCodec;
 import io.tern.rpc.protocol.MessageType;
 import io.tern.rpc.protocol.RpcRequest;
@@ -34,7 +36,15 @@ import java.util.concurrent.RejectedExecutionException;
 final class ServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
+    /**
+     * Bodies up to this size (as received, or inflated so far) are decoded on the I/O thread; the arguments of a
+     * larger one are inflated and decoded on a business thread, so one big request never stalls the other
+     * connections of its I/O thread for more than decoding this many bytes takes.
+     */
+    static final int INLINE_BODY_BYTES = 128 * 1024;
+
     private final RpcServer server;
+    private final InboundBudget.Share inbound;
     private WriteQueue writes;
     private final BatchWrites batch = new BatchWrites();
     /** The last routing prefix seen on this connection (unpooled heap bytes) and where it led. */
@@ -44,8 +54,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     private record Route(String serviceKey, ExportedService service, ExportedService.ServerMethod method) {
     }
 
-    ServerHandler(RpcServer server) {
+    ServerHandler(RpcServer server, InboundBudget.Share inbound) {
         this.server = server;
+        this.inbound = inbound;
     }
 
     @Override
@@ -76,18 +87,24 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(ChannelHandlerContext ctx, Frame frame) {
         long receivedNanos = System.nanoTime();
         int id = frame.requestId();
+        ServerConfig config = server.config();
         Serializer serializer = Serializers.byId(frame.codec());
-        if (serializer == null) {
-            reply(ctx, id, Serializers.protostuff(), RpcResponse.status(Status.BAD_REQUEST,
-                    "request codec " + frame.codec() + " is unknown (1 = protostuff, 2 = kryo)"), null);
+        if (serializer == null || !config.decodes(frame.codec())) {
+            reply(ctx, id, Serializers.protostuff(), RpcResponse.status(Status.BAD_REQUEST, serializer == null
+                    ? "request codec " + frame.codec() + " is unknown (1 = protostuff, 2 = kryo)"
+                    : "request codec " + frame.codec() + " (" + serializer.name() + ") is not enabled on this provider"
+                    + " (rpc.server.serializations=" + config.serializationNames() + ")"), null);
             return;
         }
         ByteBuf body = frame.body();
-        ByteBuf inflated = null;
+        Inflation inflation = null;
+        boolean handedOff = false;
         try {
             if (frame.compress() != FrameHeader.COMPRESS_NONE) {
-                inflated = Compression.decompress(frame.compress(), body, server.config().maxFrameLength(), ctx.alloc());
-                body = inflated;
+                // only as much as any request head needs: the rest is inflated once the token has been checked
+                inflation = Inflation.start(frame.compress(), body, config.maxFrameLength(), ctx.alloc());
+                inflation.inflateTo(INLINE_BODY_BYTES);
+                body = inflation.output();
             }
             // routing: a connection usually calls the same few methods, so the raw bytes of the last routing prefix
             // (service key, method, descriptors) are compared first; only a new prefix is decoded and looked up
@@ -99,16 +116,27 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                     && server.service(route.serviceKey()) == route.service();
             Map<String, String> attachments;
             MessageCodec.RequestHead head = null;
-            if (hit) {
-                body.skipBytes(prefixLength);
-                attachments = MessageCodec.decodeAttachments(body);
-            } else {
-                head = MessageCodec.decodeRequestHead(body);
-                attachments = head.attachments();
+            try {
+                if (hit) {
+                    body.skipBytes(prefixLength);
+                    attachments = MessageCodec.decodeAttachments(body);
+                } else {
+                    head = MessageCodec.decodeRequestHead(body);
+                    attachments = head.attachments();
+                }
+            } catch (CorruptBodyException e) {
+                if (inflation != null && !inflation.finished()) {
+                    throw new CorruptBodyException("the request head (service key, method, parameter types, attachments) is not"
+                            + " within the first " + INLINE_BODY_BYTES + " bytes of the body: " + e.getMessage(), e);
+                }
+                throw e;
             }
-            String token = server.config().authToken();
+            String token = config.authToken();
             if (token != null && !tokenMatches(token, attachments.isEmpty() ? null : attachments.remove(RpcRequest.AUTH_TOKEN))) {
-                log.warn("Refused request {} from {}: missing or wrong auth token", id, FrameDecoder.peer(ctx.channel().remoteAddress()));
+                server.authRefused();
+                String peer = FrameDecoder.peer(ctx.channel().remoteAddress());
+                server.peerLog().warn(log, peer, "Refused a request from " + peer + ": missing or wrong auth token (rpc.security.token; "
+                        + server.authRefusals() + " refused since start)");
                 reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST,
                         "authentication failed: the request carries no token or a wrong one (rpc.security.token)"), null);
                 return;
@@ -144,18 +172,88 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                         + " is shutting down; call another provider"), null);
                 return;
             }
+            long deadlineMillis = io.tern.rpc.protocol.Attachments.deadlineMillis(attachments);
+            boolean large = inflation != null ? !inflation.finished() : body.readableBytes() > INLINE_BODY_BYTES;
+            if (large) {
+                handedOff = dispatchLarge(ctx, new ServerCall(ctx, id, serializer, method, null, attachments, receivedNanos, deadlineMillis),
+                        new LargeBody(inflation, inflation != null ? frame.body().retain() : body.retain(), argCodecs,
+                                inflation != null ? config.maxFrameLength() : body.readableBytes()));
+                return;
+            }
             Object[] args = MessageCodec.decodeArguments(body, argCodecs);
-            ServerCall call = new ServerCall(ctx, id, serializer, method, args, attachments, receivedNanos,
-                    io.tern.rpc.protocol.Attachments.deadlineMillis(attachments));
-            dispatch(ctx, service, call);
+            dispatch(ctx, service, new ServerCall(ctx, id, serializer, method, args, attachments, receivedNanos, deadlineMillis));
         } catch (CorruptBodyException e) {
             log.debug("bad request {} from {}: {}", id, FrameDecoder.peer(ctx.channel().remoteAddress()), e.getMessage());
             reply(ctx, id, serializer, RpcResponse.status(Status.BAD_REQUEST, "request body could not be decoded: " + e.getMessage()), null);
         } finally {
-            if (inflated != null) {
-                inflated.release();
+            if (inflation != null && !handedOff) {
+                inflation.close();
             }
         }
+    }
+
+    /**
+     * The undecoded arguments of a large request, held (and counted against the inbound budget) until a business
+     * thread decodes them: the rest of the inflation, or the received body positioned at the first argument.
+     */
+    private final class LargeBody {
+        private final Inflation inflation;
+        /** The received body (for a compressed one, the compressed bytes the inflation reads). */
+        private final ByteBuf received;
+        private final ValueCodec[] argCodecs;
+        private final long reserved;
+        private boolean holdsReservation;
+        private boolean released;
+
+        LargeBody(Inflation inflation, ByteBuf received, ValueCodec[] argCodecs, long reserved) {
+            this.inflation = inflation;
+            this.received = received;
+            this.argCodecs = argCodecs;
+            this.reserved = reserved;
+        }
+
+        Object[] decode() {
+            if (inflation == null) {
+                return MessageCodec.decodeArguments(received, argCodecs);
+            }
+            inflation.inflateAll();
+            return MessageCodec.decodeArguments(inflation.output(), argCodecs);
+        }
+
+        void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (inflation != null) {
+                inflation.close();
+            }
+            received.release();
+            if (holdsReservation) {
+                inbound.release(reserved);
+            }
+        }
+    }
+
+    /** Queues a large request on the business executor (whatever its mode), if the inbound budget has room for it. */
+    private boolean dispatchLarge(ChannelHandlerContext ctx, ServerCall call, LargeBody body) {
+        if (!inbound.reserve(body.reserved)) {
+            body.release();
+            reply(ctx, call.id, call.serializer, RpcResponse.status(Status.SERVER_BUSY, "provider " + FrameDecoder.peer(ctx.channel().localAddress())
+                    + " holds its budget of large request bodies waiting to be decoded (rpc.server.max-buffered-bytes); try another provider"), null);
+            return true;
+        }
+        body.holdsReservation = true;
+        call.large = body;
+        server.callStarted();
+        try {
+            server.executor().execute(call);
+        } catch (RejectedExecutionException e) {
+            server.callFinished();
+            body.release();
+            replyBusy(ctx, call);
+        }
+        return true;
     }
 
     @Override
@@ -190,10 +288,14 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             server.executor().execute(call);
         } catch (RejectedExecutionException e) {
             server.callFinished();
-            reply(ctx, call.id, call.serializer, RpcResponse.status(Status.SERVER_BUSY, "provider " + FrameDecoder.peer(ctx.channel().localAddress())
-                    + " is busy: all " + server.config().executorThreads() + " business threads and " + server.config().executorQueue()
-                    + " queue slots taken (rpc.server.executor-threads / rpc.server.executor-queue)"), null);
+            replyBusy(ctx, call);
         }
+    }
+
+    private void replyBusy(ChannelHandlerContext ctx, ServerCall call) {
+        reply(ctx, call.id, call.serializer, RpcResponse.status(Status.SERVER_BUSY, "provider " + FrameDecoder.peer(ctx.channel().localAddress())
+                + " is busy: all " + server.config().executorThreads() + " business threads and " + server.config().executorQueue()
+                + " queue slots taken (rpc.server.executor-threads / rpc.server.executor-queue)"), null);
     }
 
     /** Encodes and queues a response; an encoding failure becomes an INTERNAL_ERROR response. */
@@ -224,8 +326,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            log.info("Closing idle connection from {} (no inbound bytes for {} ms, rpc.server.idle-timeout)",
-                    FrameDecoder.peer(ctx.channel().remoteAddress()), server.config().idleTimeout().toMillis());
+            String peer = FrameDecoder.peer(ctx.channel().remoteAddress());
+            server.peerLog().info(log, peer, "Closing idle connection from " + peer + " (no inbound bytes read for " + server.config().idleTimeout().toMillis()
+                    + " ms, rpc.server.idle-timeout" + (ctx.channel().config().isAutoRead() ? "" : "; it was not reading its responses") + ")");
             ctx.close();
             return;
         }
@@ -234,7 +337,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("Closing connection from {} after an error: {}", FrameDecoder.peer(ctx.channel().remoteAddress()), cause.toString());
+        String peer = FrameDecoder.peer(ctx.channel().remoteAddress());
+        server.peerLog().warn(log, peer, "Closing connection from " + peer + " after an error: " + cause);
         ctx.close();
     }
 
@@ -244,7 +348,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         final Serializer serializer;
         private final ChannelHandlerContext ctx;
         private final ExportedService.ServerMethod method;
-        private final Object[] args;
+        private Object[] args;
+        /** Arguments still to decode on this (business) thread; null once decoded or for a small request. */
+        LargeBody large;
 
         ServerCall(ChannelHandlerContext ctx, int id, Serializer serializer, ExportedService.ServerMethod method, Object[] args,
                    Map<String, String> attachments, long receivedNanos, long deadlineMillis) {
@@ -256,8 +362,29 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             this.args = args;
         }
 
+        /** Never to run (the executor shut down with this call queued): let go of what it holds. */
+        void discard() {
+            if (large != null) {
+                large.release();
+            }
+        }
+
         @Override
         public void run() {
+            LargeBody body = large;
+            if (body != null) {
+                large = null;
+                try {
+                    if (!(hasDeadline() && remainingNanos() < 0)) {
+                        args = body.decode();
+                    }
+                } catch (CorruptBodyException e) {
+                    finish(RpcResponse.status(Status.BAD_REQUEST, "request body could not be decoded: " + e.getMessage()));
+                    return;
+                } finally {
+                    body.release();
+                }
+            }
             if (hasDeadline() && remainingNanos() < 0) {
                 finish(RpcResponse.status(Status.DEADLINE_EXCEEDED, "deadline passed while the request waited in the provider's queue; not run"));
                 return;

@@ -59,6 +59,11 @@ public record TlsConfig(File certChain, File privateKey, File keyStore, char[] k
             } else {
                 throw new IllegalArgumentException("a TLS server needs its identity: rpc.tls.key-store, or rpc.tls.cert-chain and rpc.tls.private-key");
             }
+            if (clientAuth == ClientAuth.REQUIRE && trustStore == null && trustCerts == null) {
+                // without explicit trust material the JDK's public CAs would vouch for any client certificate
+                throw new IllegalArgumentException("rpc.tls.client-auth=require needs the certificates to trust for clients:"
+                        + " set rpc.tls.trust-store or rpc.tls.trust-certs (refusing to fall back to the JDK's public CAs)");
+            }
             trust(b);
             b.clientAuth(clientAuth == null ? ClientAuth.NONE : clientAuth);
             return b.build();
