@@ -56,9 +56,10 @@ public final class RpcServer implements AutoCloseable {
 
     public RpcServer(ServerConfig config) {
         this.config = config;
-        // one peer address may hold a quarter of the server's budget (but always one max-size frame)
+        // one peer address may hold a quarter of the server's budget, and always two max-size frames (one arriving,
+        // one waiting to be decoded)
         this.inbound = new io.tern.rpc.protocol.InboundBudget(config.maxBufferedBytes(),
-                Math.max(config.maxFrameLength(), config.maxBufferedBytes() / 4), config.maxConnectionsPerPeer());
+                Math.max(2L * config.maxFrameLength(), config.maxBufferedBytes() / 4), config.maxConnectionsPerPeer());
         this.executor = new BusinessExecutor("tern-server-biz", config.executorThreads(), config.executorQueue(),
                 config.executorParallelism(), 60, TimeUnit.SECONDS);
         this.sslContext = config.tls() == null ? null : config.tls().serverContext();
