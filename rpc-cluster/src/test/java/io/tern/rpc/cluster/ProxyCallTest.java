@@ -46,7 +46,7 @@ class ProxyCallTest {
 
     @BeforeAll
     static void start() {
-        server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).serializations("protostuff", "kryo").build());
         server.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
         client = new RpcClient(ClientConfig.defaults());

@@ -641,7 +641,15 @@ public class RpcProperties implements InitializingBean {
     /** rpc.server.serializations as names; empty means the value of rpc.serialization. */
     String[] serverSerializations() {
         String names = server.serializations == null || server.serializations.isBlank() ? serialization : server.serializations;
-        return java.util.Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toArray(String[]::new);
+        String[] list = java.util.Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toArray(String[]::new);
+        for (String n : list) {
+            try {
+                Serializers.byName(n);
+            } catch (IllegalArgumentException e) {
+                throw new RpcConfigurationException("rpc.server.serializations", "rpc.server.serializations names an " + e.getMessage());
+            }
+        }
+        return list;
     }
 
     public ClientConfig clientConfig() {

@@ -66,6 +66,10 @@ class MisconfigurationTest {
             "rpc.server.executor-parallelism=0      | rpc.server.executor-parallelism | >= 1",
             "rpc.server.weight=-5                   | rpc.server.weight          | >= 0",
             "rpc.server.advertised-host=0.0.0.0     | rpc.server.advertised-host | wildcard",
+            "rpc.server.serializations=json         | rpc.server.serializations  | protostuff or kryo",
+            "rpc.server.max-connections-per-peer=0  | rpc.server.max-connections-per-peer | >= 1",
+            "rpc.server.max-buffered-bytes=1KB      | rpc.server.max-buffered-bytes | rpc.max-frame-length",
+            "rpc.server.min-frame-rate=0B           | rpc.server.min-frame-rate  | >= 1",
     })
     void badPropertyFailsStartUpNamingIt(String property, String name, String accepted) {
         // a consumer application: validation happens before anything connects

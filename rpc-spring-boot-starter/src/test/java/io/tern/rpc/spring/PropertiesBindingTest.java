@@ -68,6 +68,11 @@ class PropertiesBindingTest {
             "rpc.consumer.reconnect-backoff-max=10s",
             "rpc.heartbeat.interval=5s",
             "rpc.server.max-connections=100",
+            "rpc.server.max-connections-per-peer=20",
+            "rpc.server.serializations=protostuff,kryo",
+            "rpc.server.max-buffered-bytes=64MB",
+            "rpc.server.frame-timeout=5s",
+            "rpc.server.min-frame-rate=128KB",
             "rpc.consumer.max-pending-calls=5000",
             "rpc.security.token=abc123",
             "rpc.tls.enabled=true",
@@ -110,6 +115,16 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofSeconds(90), s.getIdleTimeout());
             assertEquals(Duration.ofSeconds(15), s.getShutdownGrace());
             assertEquals(300, s.getWeight());
+            assertEquals(20, s.getMaxConnectionsPerPeer());
+            assertEquals("protostuff,kryo", s.getSerializations());
+            assertEquals(DataSize.ofMegabytes(64), s.getMaxBufferedBytes());
+            assertEquals(Duration.ofSeconds(5), s.getFrameTimeout());
+            assertEquals(DataSize.ofKilobytes(128), s.getMinFrameRate());
+            io.tern.rpc.transport.ServerConfig sc = p.serverConfig();
+            assertTrue(sc.decodes(1) && sc.decodes(2));
+            assertEquals(20, sc.maxConnectionsPerPeer());
+            assertEquals(64L << 20, sc.maxBufferedBytes());
+            assertEquals(128 * 1024, sc.minFrameRate());
 
             RpcProperties.Consumer k = p.getConsumer();
             assertEquals(Duration.ofMillis(1500), k.getTimeout());

@@ -71,7 +71,8 @@ class ProviderConsumerTest {
     @BeforeAll
     static void start() throws Exception {
         zk = ZooKeepers.server();
-        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "p1", "rpc.server.weight=150"));
+        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "p1", "rpc.server.weight=150",
+                "rpc.server.serializations=protostuff,kryo"));
         consumer = Apps.run(ConsumerApp.class, Apps.consumer(zk, "rpc.consumer.timeout=5s", "rpc.consumer.retries=3",
                 "rpc.consumer.load-balance=round-robin", "rpc.consumer.cluster=failover", "rpc.serialization=protostuff"));
     }
