@@ -102,6 +102,28 @@ class TlsAndAuthTest {
     }
 
     @Test
+    void mutualTlsWithoutExplicitTrustMaterialRefusesToStart() {
+        // with no trust store the JDK's public CAs would vouch for any client certificate
+        TlsConfig serverTls = TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.REQUIRE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RpcServer(ServerConfig.builder().tls(serverTls).build()));
+        assertTrue(e.getMessage().contains("rpc.tls.client-auth=require") && e.getMessage().contains("rpc.tls.trust-store"), e.getMessage());
+    }
+
+    @Test
+    void aTokenWithoutTlsIsWarnedAboutOnceAtStart() {
+        try (io.tern.rpc.testsupport.LogCapture server = io.tern.rpc.testsupport.LogCapture.of(RpcServer.class);
+             io.tern.rpc.testsupport.LogCapture client = io.tern.rpc.testsupport.LogCapture.of(RpcClient.class);
+             RpcServer s = server(ServerConfig.builder().authToken("t0ken"), new GreeterImpl());
+             RpcClient c = new RpcClient(ClientConfig.builder().authToken("t0ken").build())) {
+            for (io.tern.rpc.testsupport.LogCapture log : new io.tern.rpc.testsupport.LogCapture[]{server, client}) {
+                java.util.List<String> warns = log.messages(ch.qos.logback.classic.Level.WARN);
+                assertEquals(1, warns.size(), warns::toString);
+                assertTrue(warns.get(0).contains("TLS is off") && !warns.get(0).contains("t0ken"), warns.get(0));
+            }
+        }
+    }
+
+    @Test
     void mutualTlsAdmitsOnlyClientsWithATrustedCertificate() throws Exception {
         GreeterImpl impl = new GreeterImpl();
         TlsConfig serverTls = TlsConfig.serverFromKeyStore(serverKs, PASS, serverTrust, PASS, ClientAuth.REQUIRE);
@@ -152,12 +174,17 @@ class TlsAndAuthTest {
         } finally {
             root.setLevel(before);
             root.detachAppender(all);
+            all.stop();
         }
-        for (ILoggingEvent e : all.list) {
+        java.util.List<ILoggingEvent> events;
+        synchronized (all) { // AppenderBase appends under this lock: a late event from another thread is complete
+            events = new java.util.ArrayList<>(all.list);
+        }
+        for (ILoggingEvent e : events) {
             String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
             assertTrue(!text.contains("s3cret-token-42") && !text.contains("guess-token-99"), "a token was logged: " + text);
         }
-        assertTrue(all.list.size() > 5, "logs were captured at all");
+        assertTrue(events.size() > 5, "logs were captured at all");
         assertTrue(!ServerConfig.builder().authToken("s3cret-token-42").build().toString().contains("s3cret"));
     }
 
