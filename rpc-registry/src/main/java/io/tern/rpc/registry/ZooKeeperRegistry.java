@@ -148,7 +148,7 @@ public final class ZooKeeperRegistry implements Registry {
             case CONNECTED, RECONNECTED -> {
                 connectedSinceNanos = System.nanoTime();
                 connected = true;
-                if (!uncheckedServiceKeys.isEmpty()) {
+                if (!uncheckedServiceKeys.isEmpty() && !recheck.isShutdown()) {
                     recheck.execute(this::checkDeferredTrees); // not on Curator's event thread: it blocks on ZooKeeper
                 }
                 if (state == ConnectionState.RECONNECTED) {
