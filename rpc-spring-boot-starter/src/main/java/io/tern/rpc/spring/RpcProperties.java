@@ -163,6 +163,12 @@ public class RpcProperties implements InitializingBean {
         /** How many times a failed ZooKeeper operation is retried (0..29). */
         private int retryMaxRetries = 3;
 
+        /** ZooKeeper digest user of the providers: with a password, registry nodes are writable only with these credentials (anyone reads). */
+        private String username;
+
+        /** ZooKeeper digest password of rpc.registry.username (both or neither); never logged. */
+        private String password;
+
         public String getAddress() {
             return address;
         }
@@ -209,6 +215,22 @@ public class RpcProperties implements InitializingBean {
 
         public void setRetryMaxRetries(int retryMaxRetries) {
             this.retryMaxRetries = retryMaxRetries;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
         }
     }
 
@@ -609,7 +631,8 @@ public class RpcProperties implements InitializingBean {
                 .withSessionTimeout(registry.sessionTimeout)
                 .withConnectTimeout(registry.connectTimeout)
                 .withRootPath(registry.rootPath)
-                .withRetry(registry.retryBaseSleep, registry.retryMaxRetries);
+                .withRetry(registry.retryBaseSleep, registry.retryMaxRetries)
+                .withCredentials(registry.username, registry.password);
     }
 
     public ServerConfig serverConfig() {

@@ -60,6 +60,8 @@ class MisconfigurationTest {
             "rpc.registry.address=http://x          | rpc.registry.address       | zookeeper://host:port",
             "rpc.registry.root-path=tern            | rpc.registry.root-path     | start with '/'",
             "rpc.registry.retry-max-retries=99      | rpc.registry.retry-max-retries | 0..29",
+            "rpc.registry.username=tern             | rpc.registry.password      | rpc.registry.username",
+            "rpc.registry.password=secret           | rpc.registry.username      | rpc.registry.password",
             "rpc.server.port=99999                  | rpc.server.port            | 0..65535",
             "rpc.server.port=http                   | rpc.server.port            | http",
             "rpc.server.executor-threads=0          | rpc.server.executor-threads| >= 1",

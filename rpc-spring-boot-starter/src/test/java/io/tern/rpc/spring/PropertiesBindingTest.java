@@ -44,6 +44,8 @@ class PropertiesBindingTest {
             "rpc.registry.root-path=/tern-test",
             "rpc.registry.retry-base-sleep=250ms",
             "rpc.registry.retry-max-retries=5",
+            "rpc.registry.username=tern-provider",
+            "rpc.registry.password=zk-secret",
             "rpc.server.port=7171",
             "rpc.server.host=127.0.0.1",
             "rpc.server.advertised-host=10.1.2.3",
@@ -104,6 +106,8 @@ class PropertiesBindingTest {
             assertEquals("/tern-test", r.getRootPath());
             assertEquals(Duration.ofMillis(250), r.getRetryBaseSleep());
             assertEquals(5, r.getRetryMaxRetries());
+            assertEquals("tern-provider", r.getUsername());
+            assertEquals("zk-secret", r.getPassword());
 
             RpcProperties.Server s = p.getServer();
             assertEquals(7171, s.getPort());
@@ -184,7 +188,8 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofSeconds(10), client.reconnectMaxBackoff());
 
             assertEquals(new RegistryConfig("zookeeper://10.0.0.1:2181,10.0.0.2:2181", "/tern-test", Duration.ofSeconds(20),
-                    Duration.ofSeconds(7), Duration.ofMillis(250), 5), p.registryConfig());
+                    Duration.ofSeconds(7), Duration.ofMillis(250), 5, "tern-provider", "zk-secret"), p.registryConfig());
+            assertFalse(p.registryConfig().toString().contains("zk-secret"), p.registryConfig().toString());
 
             assertEquals(new RpcReferences.Key(Runnable.class, "", "", Duration.ofMillis(1500), "least-active", "failfast", 4, "p95", "kryo",
                     "gzip", false), c.getBean(RpcReferences.class).resolve(Runnable.class, ReferenceSettings.defaults(), "test"));
@@ -224,6 +229,8 @@ class PropertiesBindingTest {
             assertEquals("/tern", p.getRegistry().getRootPath());
             assertEquals(Duration.ofSeconds(1), p.getRegistry().getRetryBaseSleep());
             assertEquals(3, p.getRegistry().getRetryMaxRetries());
+            assertNull(p.getRegistry().getUsername(), "no registry credentials: open ACLs");
+            assertFalse(p.registryConfig().hasCredentials());
             assertEquals(8 * 1024 * 1024, p.serverConfig().maxFrameLength());
         }
     }
