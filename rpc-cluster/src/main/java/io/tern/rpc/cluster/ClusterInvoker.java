@@ -70,8 +70,9 @@ public final class ClusterInvoker implements Invoker {
         if (first.isDone()) {
             call.start();
         } else {
-            // a reference's first call waits, within its deadline, for the first provider list
-            first.orTimeout(Math.max(1, invocation.remainingMillis()), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            // a reference's first call waits, within its own deadline, for the first provider list: each waiter times
+            // out on a copy, so the shortest deadline never fails the others or the list future itself
+            first.copy().orTimeout(Math.max(1, invocation.remainingMillis()), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
                 if (e == null) {
                     call.start();
                 } else {

@@ -22,8 +22,20 @@ public final class TernClient implements AutoCloseable {
     private final Registry registry;
     private final List<Directory> directories = new ArrayList<>();
 
+    private final boolean ownsRegistry;
+
     public TernClient(ClientConfig clientConfig, RegistryConfig registryConfig) {
-        this.registry = Registries.create(registryConfig);
+        this(clientConfig, Registries.create(registryConfig), true);
+    }
+
+    /** A client over a registry made elsewhere (any {@link Registry} implementation); {@link #close()} leaves it open. */
+    public TernClient(ClientConfig clientConfig, Registry registry) {
+        this(clientConfig, registry, false);
+    }
+
+    private TernClient(ClientConfig clientConfig, Registry registry, boolean ownsRegistry) {
+        this.registry = registry;
+        this.ownsRegistry = ownsRegistry;
         this.rpcClient = new RpcClient(clientConfig);
     }
 
@@ -49,6 +61,8 @@ public final class TernClient implements AutoCloseable {
         }
         directories.clear();
         rpcClient.close();
-        registry.close();
+        if (ownsRegistry) {
+            registry.close();
+        }
     }
 }
