@@ -84,11 +84,23 @@ public final class KryoSerializer implements Serializer {
                     base = 0;
                     input = new BoundedKryoInput(copy, 0, copy.length);
                 }
+                // decode nothing without a budget: a codec used outside MessageCodec gets one for the bytes it reads
+                boolean ownBudget = DecodeBudget.left() == Long.MAX_VALUE;
+                long previousBudget = ownBudget ? DecodeBudget.open(in.readableBytes()) : 0;
+                Kryo kryo = kryos.get();
                 Object value;
                 try {
-                    value = kryos.get().readClassAndObject(input);
-                } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-                    throw new CorruptBodyException("kryo could not decode a " + Types.describe(declaredType) + ": " + e.getMessage(), e);
+                    value = kryo.readClassAndObject(input);
+                } catch (RuntimeException e) {
+                    recover(kryo);
+                    throw corrupt(declaredType, e);
+                } catch (StackOverflowError e) {
+                    recover(kryo);
+                    throw e;
+                } finally {
+                    if (ownBudget) {
+                        DecodeBudget.close(previousBudget);
+                    }
                 }
                 in.skipBytes(input.position() - base);
                 if (value != null && raw != Object.class && !raw.isInstance(value)) {
@@ -97,6 +109,24 @@ public final class KryoSerializer implements Serializer {
                 return value;
             }
         };
+    }
+
+    /** A failed read may leave Kryo mid-graph (depth, generic type stack): reset it before the thread's next body. */
+    private static void recover(Kryo kryo) {
+        kryo.reset();
+        kryo.setOptimizedGenerics(true); // a fresh generics stack
+    }
+
+    /** Anything a hostile body makes Kryo throw is a bad body; a refusal from a bounded reader keeps its own message. */
+    private static CorruptBodyException corrupt(Type declaredType, RuntimeException e) {
+        Throwable reason = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CorruptBodyException) {
+                reason = t;
+                break;
+            }
+        }
+        return new CorruptBodyException("kryo could not decode a " + Types.describe(declaredType) + ": " + reason.getMessage(), e);
     }
 
     private Kryo newKryo() {
@@ -110,6 +140,9 @@ public final class KryoSerializer implements Serializer {
         kryo.addDefaultSerializer(Object[].class, BoundedKryoInput.BoundedObjectArraySerializer.class);
         kryo.addDefaultSerializer(java.util.TreeMap.class, BoundedKryoInput.SortedMapSerializer.class);
         kryo.addDefaultSerializer(java.util.TreeSet.class, BoundedKryoInput.SortedSetSerializer.class);
+        kryo.addDefaultSerializer(boolean[].class, BoundedKryoInput.BoundedBooleanArraySerializer.class);
+        kryo.addDefaultSerializer(java.math.BigInteger.class, BoundedKryoInput.BoundedBigIntegerSerializer.class);
+        kryo.addDefaultSerializer(java.math.BigDecimal.class, BoundedKryoInput.BoundedBigDecimalSerializer.class);
         // fixed ids for the common JDK types: the same on every peer, and shorter than names
         int id = 100;
         for (Class<?> c : AllowList.JDK_VALUE_TYPES) {
