@@ -29,6 +29,12 @@ import java.util.Set;
  */
 public final class KryoSerializer implements Serializer {
     public static final byte ID = 2;
+    /**
+     * Deepest object graph Kryo reads or writes (Kryo counts one level per nested object). Deeper bodies are refused
+     * long before the stack runs out (about 300 bytes a level): a StackOverflowError may strike inside a class's
+     * static initialiser and leave that class unusable for the rest of the JVM's life, so it must never be reached.
+     */
+    static final int MAX_DEPTH = 256;
 
     private final AllowList allowList;
     private final FastThreadLocal<TernKryo> kryos = new FastThreadLocal<>() {
@@ -176,6 +182,7 @@ public final class KryoSerializer implements Serializer {
             this.allowList = allowList;
             setRegistrationRequired(true);
             setReferences(false);
+            setMaxDepth(MAX_DEPTH);
             setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
             addDefaultSerializer(java.util.UUID.class, new UuidSerializer());
             addDefaultSerializer(java.util.Collection.class, BoundedKryoInput.BoundedCollectionSerializer.class);

@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,6 +191,70 @@ class KryoBudgetTest {
         } finally {
             DecodeBudget.close(previous);
         }
+    }
+
+    @Test
+    void javaTimeValuesAnnounceNothingButTheirZoneIdStringWhichIsBudgeted() throws Exception {
+        // java.time serializers read fixed-size fields; a ZonedDateTime's zone id is a string, read through readString
+        ValueCodec zoned = kryo.codecFor(java.time.ZonedDateTime.class);
+        java.time.ZonedDateTime paris = java.time.ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, java.time.ZoneId.of("Europe/Paris"));
+        byte[] legit = encode(zoned, paris);
+        assertEquals(paris, decodeInBudget(zoned, legit).valueOrThrow());
+        int at = indexOf(legit, "Europe/Pari".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // ASCII: no length written
+        assertTrue(at > 0);
+        Output out = new Output(64, -1);
+        out.writeBytes(legit, 0, at);
+        out.writeVarIntFlag(true, 1_000_001, true); // the zone id, now a UTF-8 string announcing a million chars
+        out.writeBytes(new byte[PADDING]);
+        Decoded d = decodeInBudget(zoned, out.toBytes());
+        CorruptBodyException e = assertInstanceOf(CorruptBodyException.class, d.failure, String.valueOf(d.failure));
+        assertTrue(e.getMessage().contains("string announces 1000000 elements"), e.getMessage());
+        assertTrue(d.allocated < ALLOCATION_LIMIT, "allocated " + d.allocated);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void deeplyNestedBodyIsRefusedBeforeTheStackRunsOut() throws Exception {
+        // 10,000 lists, each the only element of the one before: 20 KB, well within the budget
+        byte[] deep = body(b -> b.repeat(10_000, x -> x.collection(ArrayList.class, false, 1)).nullValue());
+        ValueCodec any = kryo.codecFor(Object.class);
+        Throwable[] outcome = new Throwable[1];
+        // a thread with a small stack: the refusal must come from the depth limit, not from a StackOverflowError
+        Thread small = new Thread(null, () -> {
+            try {
+                Decoded d = decodeInBudget(any, deep);
+                outcome[0] = d.failure == null ? new AssertionError("decoded") : d.failure;
+            } catch (Throwable t) {
+                outcome[0] = t;
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join(30_000);
+        assertFalse(small.isAlive(), "decode did not finish");
+        CorruptBodyException e = assertInstanceOf(CorruptBodyException.class, outcome[0], String.valueOf(outcome[0]));
+        assertTrue(e.getMessage().contains("depth") && e.getMessage().contains(String.valueOf(KryoSerializer.MAX_DEPTH)), e.getMessage());
+
+        // a legitimately nested value below the limit still round-trips
+        List<Object> outer = new ArrayList<>();
+        List<Object> level = outer;
+        for (int i = 0; i < KryoSerializer.MAX_DEPTH - 2; i++) {
+            List<Object> next = new ArrayList<>();
+            level.add(next);
+            level = next;
+        }
+        assertEquals(outer, decodeInBudget(any, encode(any, outer)).valueOrThrow());
     }
 
     @Test
