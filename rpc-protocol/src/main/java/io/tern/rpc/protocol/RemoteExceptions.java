@@ -6,13 +6,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
 import java.util.List;
 
 /**
- * Rebuilds a provider's exception on the caller. A remote class name is used only if it is on the allow-list
- * (declared by the referenced methods or reachable from their signatures), is a JDK exception (loaded through
- * the platform class loader, which can load nothing else), or lies in one of the allowed packages (by default the
- * service interface's package). Anything else arrives as a {@link RemoteException} naming the remote type.
+ * Rebuilds a provider's exception on the caller (SPEC §4). A remote class is rebuilt as itself only if it is an
+ * {@link Exception} (never an {@link Error}, never a bare {@link Throwable}) and it is on the allow-list (declared by
+ * the referenced methods or reachable from their signatures), or a JDK exception ({@code java.*}, loaded through
+ * the platform class loader, which can load nothing else), or lies in one of the allowed packages (the service
+ * interface's and {@code rpc.consumer.exception-packages}). A class is looked up without being initialised and
+ * checked before anything could initialise it: only a class that passes is ever instantiated. Anything else
+ * arrives as a {@link RemoteException} carrying the remote class name and message.
  */
 public final class RemoteExceptions {
     private static final Logger log = LoggerFactory.getLogger(RemoteExceptions.class);
@@ -40,23 +44,28 @@ public final class RemoteExceptions {
         return t;
     }
 
-    private static Class<?> resolve(String name, AllowList allowList, ClassLoader apiLoader, List<String> allowedPackages) {
+    /** The class to rebuild for a remote class name, or null when it must arrive as a RemoteException. */
+    private static Class<? extends Exception> resolve(String name, AllowList allowList, ClassLoader apiLoader, List<String> allowedPackages) {
         if (name == null) {
             return null;
         }
-        Class<?> c = allowList.lookup(name);
+        Class<?> c = allowList.lookup(name); // already loaded by the application itself
         try {
             if (c == null && name.startsWith("java.")) {
                 c = Class.forName(name, false, ClassLoader.getPlatformClassLoader());
             }
             if (c == null && inPackages(name, allowedPackages)) {
-                c = Class.forName(name, false, apiLoader);
+                c = Class.forName(name, false, apiLoader); // loaded, not initialised
             }
         } catch (ClassNotFoundException | LinkageError ex) {
             log.debug("remote exception type {} is not available here", name);
             return null;
         }
-        return c != null && Throwable.class.isAssignableFrom(c) ? c : null;
+        // checked on the uninitialised class: an Error or a bare Throwable is never instantiated, so never initialised
+        if (c == null || !Exception.class.isAssignableFrom(c) || Modifier.isAbstract(c.getModifiers())) {
+            return null;
+        }
+        return c.asSubclass(Exception.class);
     }
 
     private static boolean inPackages(String name, List<String> packages) {
@@ -68,25 +77,23 @@ public final class RemoteExceptions {
         return false;
     }
 
-    private static Throwable instantiate(Class<?> c, String message, Throwable cause) {
+    private static Throwable instantiate(Class<? extends Exception> c, String message, Throwable cause) {
         if (c == null) {
             return null;
         }
         try {
             try {
-                Constructor<?> k = c.getConstructor(String.class, Throwable.class);
-                return (Throwable) k.newInstance(message, cause);
+                Constructor<? extends Exception> k = c.getConstructor(String.class, Throwable.class);
+                return k.newInstance(message, cause);
             } catch (NoSuchMethodException ignored) {
                 // fall through to the (String) constructor
             }
             try {
-                Throwable t = (Throwable) c.getConstructor(String.class).newInstance(message);
-                return withCause(t, cause);
+                return withCause(c.getConstructor(String.class).newInstance(message), cause);
             } catch (NoSuchMethodException ignored) {
                 // fall through to the no-arg constructor
             }
-            Throwable t = (Throwable) c.getConstructor().newInstance();
-            return withCause(t, cause);
+            return withCause(c.getConstructor().newInstance(), cause);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
             log.debug("cannot instantiate remote exception type {}: {}", c.getName(), ex.toString());
             return null;

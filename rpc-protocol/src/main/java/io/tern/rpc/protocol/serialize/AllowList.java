@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
@@ -30,12 +31,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The classes a peer may name on the wire: every class reachable from the signatures of exported and referenced
- * methods (parameter, return and declared exception types, transitively through fields and record components),
- * plus a fixed set of JDK value and collection types. Nothing else is ever loaded or initialised because a peer
- * named it. Lookups are by name and return the already-loaded class, so a lookup never loads anything.
+ * methods (parameter, return and declared exception types, transitively through fields and record components, and
+ * the array classes that appear there), classes allowed explicitly, plus a fixed set of JDK value and collection
+ * types. Nothing else is ever loaded or initialised because a peer named it. Lookups are by name and return the
+ * already-loaded class, so a lookup never loads anything.
+ *
+ * <p>Each allowed class also gets its Kryo registration id here ({@link #hashId}), so that two allowed classes that
+ * would share an id are refused when the second is allowed: it is the export or reference that fails, never a call.
+ * Allowing is atomic: a type whose walk finds a collision allows nothing.
  */
 public final class AllowList {
-    /** JDK types that carry plain values and are safe to instantiate from the wire. */
+    /**
+     * JDK types that carry plain values and are safe to instantiate from the wire. Kryo registers entry {@code i}
+     * with the fixed id {@link #FIRST_FIXED_ID} + i (String and the eight boxes keep the ids 0-8 Kryo gives them
+     * itself). Peers of every version must agree on these ids: this list may only ever be appended to.
+     */
     static final List<Class<?>> JDK_VALUE_TYPES = List.of(
             String.class, Boolean.class, Byte.class, Short.class, Character.class, Integer.class, Long.class,
             Float.class, Double.class, BigDecimal.class, BigInteger.class, UUID.class, Date.class,
@@ -47,8 +57,44 @@ public final class AllowList {
             java.time.MonthDay.class, java.time.ZoneOffset.class, java.time.DayOfWeek.class, java.time.Month.class,
             java.time.ZoneId.of("Europe/Paris").getClass());
 
+    /** Kryo id of {@code JDK_VALUE_TYPES.get(0)}; the fixed ids run up to, never into, {@link #FIRST_HASH_ID}. */
+    static final int FIRST_FIXED_ID = 100;
+    /** Lowest Kryo id derived from a class name. */
+    static final int FIRST_HASH_ID = 1 << 16;
+    /**
+     * Name-derived ids keep 27 bits of the hash: Kryo writes an id (+ 2) as a varint, and every id below 2^28 takes
+     * at most four bytes; 2^27 slots keep the chance of any collision among 1,000 allowed classes under 0.4%.
+     */
+    static final int HASH_ID_BITS = 27;
+
+    /**
+     * The Kryo registration id of an allowed class that is not a JDK value type: a stable hash of its binary name.
+     *
+     * <p>Why a hash of the name and not a position in an ordered list: both peers must give a class the same id,
+     * but each builds its allow-list on its own, from the services it exports or references, in whatever order the
+     * application starts them, and the two sides may run different versions. Positions would depend on that order,
+     * and adding a type to an interface (or a field to a POJO) would shift every id after it, so a peer on the
+     * previous version would silently read one class as another. A name hash depends on the name alone: the peers
+     * agree without coordination, adding a type never moves another, and an id a peer does not know is refused,
+     * never misread. {@link String#hashCode()} is specified by the Java SE API, so the ids are the same on every JVM
+     * and release. The price is a possible collision, refused when the second class is allowed (at export or
+     * reference time, naming both classes), never at call time.
+     */
+    static int hashId(String binaryName) {
+        return FIRST_HASH_ID + (binaryName.hashCode() & ((1 << HASH_ID_BITS) - 1));
+    }
+
     private final Map<String, Class<?>> byName = new ConcurrentHashMap<>();
-    private final Set<Type> walked = ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}: the allowed class of each name-derived id. */
+    private final Map<Integer, Class<?>> byHashId = new HashMap<>();
+    /** Guarded by {@link #lock}: types already walked. */
+    private final Set<Type> walked = new HashSet<>();
+    /**
+     * Every class with a name-derived id, in the order they were allowed: append-only, republished whole on each
+     * change. Its length is the allow-list's version: a Kryo instance that has registered fewer catches up.
+     */
+    private volatile Class<?>[] hashRegistered = new Class<?>[0];
 
     public AllowList() {
         for (Class<?> c : JDK_VALUE_TYPES) {
@@ -111,68 +157,137 @@ public final class AllowList {
 
     /** Allows every class of a method's signature: parameters, return type and declared exceptions. */
     public void allowSignature(Method method) {
-        for (Type t : method.getGenericParameterTypes()) {
-            allow(t);
-        }
-        allow(method.getGenericReturnType());
-        for (Class<?> e : method.getExceptionTypes()) {
-            allow(e);
+        synchronized (lock) {
+            Walk walk = new Walk();
+            for (Type t : method.getGenericParameterTypes()) {
+                walk.visit(t);
+            }
+            walk.visit(method.getGenericReturnType());
+            for (Class<?> e : method.getExceptionTypes()) {
+                walk.visit(e);
+            }
+            commit(walk);
         }
     }
 
-    /** Allows {@code type} and everything reachable from it through type arguments, fields and record components. */
+    /**
+     * Allows {@code type} and everything reachable from it through type arguments, array components, fields and
+     * record components. Throws {@link IllegalStateException} naming both classes when a class it reaches would
+     * take the Kryo id of another allowed class; nothing is allowed then.
+     */
     public void allow(Type type) {
-        if (type == null || !walked.add(type)) {
-            return;
-        }
-        if (type instanceof Class<?> c) {
-            allowClassAndFields(c);
-        } else if (type instanceof ParameterizedType p) {
-            allow(p.getRawType());
-            for (Type arg : p.getActualTypeArguments()) {
-                allow(arg);
-            }
-        } else if (type instanceof GenericArrayType g) {
-            allow(g.getGenericComponentType());
-        } else if (type instanceof WildcardType w) {
-            for (Type b : w.getUpperBounds()) {
-                allow(b);
-            }
-        } else if (type instanceof TypeVariable<?> v) {
-            for (Type b : v.getBounds()) {
-                allow(b);
-            }
+        synchronized (lock) {
+            Walk walk = new Walk();
+            walk.visit(type);
+            commit(walk);
         }
     }
 
-    private void allowClassAndFields(Class<?> c) {
-        if (c.isPrimitive() || c == Object.class || c == void.class || c == Void.class) {
-            return;
-        }
-        if (c.isArray()) {
-            allow(c.getComponentType());
-            return;
-        }
-        if (isJdk(c)) {
-            if (c.isEnum() || Throwable.class.isAssignableFrom(c)) {
-                byName.put(c.getName(), c);
+    /** Checks the ids of everything a walk found, then publishes it all at once. */
+    private void commit(Walk walk) {
+        Map<Integer, Class<?>> newIds = new HashMap<>();
+        List<Class<?>> added = new ArrayList<>();
+        for (Class<?> c : walk.found.values()) {
+            if (byName.get(c.getName()) == c) {
+                continue;
             }
-            return; // collection interfaces and value types: covered by JDK_VALUE_TYPES and type arguments
-        }
-        byName.put(c.getName(), c);
-        if (c.isRecord()) {
-            for (RecordComponent rc : c.getRecordComponents()) {
-                allow(rc.getGenericType());
+            Integer id = hashId(c.getName());
+            Class<?> holder = newIds.containsKey(id) ? newIds.get(id) : byHashId.get(id);
+            // the same name from another class loader (an application restarted in place) takes the id over
+            if (holder != null && !holder.getName().equals(c.getName())) {
+                throw new IllegalStateException("class " + c.getName() + " cannot be allowed: its Kryo id " + id
+                        + " (a hash of its name) is already taken by " + holder.getName() + "; rename one of the two classes"
+                        + " (both are reachable from exported or referenced method signatures, or were allowed explicitly)");
             }
-            return;
+            newIds.put(id, c);
+            added.add(c);
         }
-        for (Class<?> k = c; k != null && k != Object.class && !isJdk(k); k = k.getSuperclass()) {
-            if (k != c) {
-                byName.put(k.getName(), k);
+        for (Class<?> c : added) {
+            byName.put(c.getName(), c);
+        }
+        byHashId.putAll(newIds);
+        walked.addAll(walk.seen);
+        if (!added.isEmpty()) {
+            Class<?>[] grown = Arrays.copyOf(hashRegistered, hashRegistered.length + added.size());
+            for (int i = 0; i < added.size(); i++) {
+                grown[hashRegistered.length + i] = added.get(i);
             }
-            for (Field f : k.getDeclaredFields()) {
-                if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers())) {
-                    allow(f.getGenericType());
+            hashRegistered = grown;
+        }
+    }
+
+    /**
+     * The classes with name-derived Kryo ids, oldest first. Append-only: a caller that has seen the first n may
+     * register just the rest. The array is shared, never modified: callers must not write to it.
+     */
+    Class<?>[] hashRegistered() {
+        return hashRegistered;
+    }
+
+    /** One walk over a type graph: what it finds is committed only if no id collides. */
+    private final class Walk {
+        final Set<Type> seen = new HashSet<>();
+        final Map<String, Class<?>> found = new LinkedHashMap<>();
+
+        void visit(Type type) {
+            if (type == null || walked.contains(type) || !seen.add(type)) {
+                return;
+            }
+            if (type instanceof Class<?> c) {
+                visitClass(c);
+            } else if (type instanceof ParameterizedType p) {
+                visit(p.getRawType());
+                for (Type arg : p.getActualTypeArguments()) {
+                    visit(arg);
+                }
+            } else if (type instanceof GenericArrayType g) {
+                add(Types.raw(g)); // List<String>[] travels as a List[]
+                visit(g.getGenericComponentType());
+            } else if (type instanceof WildcardType w) {
+                for (Type b : w.getUpperBounds()) {
+                    visit(b);
+                }
+            } else if (type instanceof TypeVariable<?> v) {
+                for (Type b : v.getBounds()) {
+                    visit(b);
+                }
+            }
+        }
+
+        private void add(Class<?> c) {
+            found.putIfAbsent(c.getName(), c);
+        }
+
+        private void visitClass(Class<?> c) {
+            if (c.isPrimitive() || c == Object.class || c == void.class || c == Void.class) {
+                return;
+            }
+            if (c.isArray()) {
+                add(c); // int[][] registers int[][] and, through its component, int[]
+                visit(c.getComponentType());
+                return;
+            }
+            if (isJdk(c)) {
+                if (c.isEnum() || Throwable.class.isAssignableFrom(c)) {
+                    add(c);
+                }
+                return; // collection interfaces and value types: covered by JDK_VALUE_TYPES and type arguments
+            }
+            add(c);
+            if (c.isRecord()) {
+                for (RecordComponent rc : c.getRecordComponents()) {
+                    visit(rc.getGenericType());
+                }
+                return;
+            }
+            for (Class<?> k = c; k != null && k != Object.class && !isJdk(k); k = k.getSuperclass()) {
+                if (k != c) {
+                    add(k);
+                }
+                for (Field f : k.getDeclaredFields()) {
+                    if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers())) {
+                        visit(f.getGenericType());
+                    }
                 }
             }
         }

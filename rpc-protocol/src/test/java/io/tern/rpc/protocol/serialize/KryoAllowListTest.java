@@ -1,5 +1,6 @@
 package io.tern.rpc.protocol.serialize;
 
+import com.esotericsoftware.kryo.io.Output;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -9,9 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,14 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kryo carries class names, but a name read from the wire resolves only through the allow-list: hand-crafted bytes
- * naming another class fail to decode and the named class is never initialised.
+ * Kryo carries no class names: a class travels as its registration id, and only the classes on the allow-list are
+ * registered. Hand-crafted bytes that tag a class by name, or by the id a class off the allow-list would have, fail
+ * to decode, and the class is never loaded or initialised.
  */
 class KryoAllowListTest {
     /** Referenced only as strings: the test must not load or initialise the class itself. */
     private static final String EVIL = "io.tern.rpc.protocol.serialize.EvilPayload";
     private static final String EVIL_FLAG = "tern.evil.initialised";
-    private static final String GOOD = GoodPayload.class.getName();
 
     interface Sig {
         List<GoodPayload> payloads();
@@ -38,7 +39,6 @@ class KryoAllowListTest {
 
     @BeforeEach
     void setUp() {
-        assertEquals(GOOD.length(), EVIL.length(), "patching needs names of equal length");
         allowList = new AllowList();
         kryo = new KryoSerializer(allowList);
     }
@@ -70,54 +70,58 @@ class KryoAllowListTest {
         }
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+    /** Kryo bytes tagging a class by name, as Kryo writes an unregistered class: tag 1, a name id, the ASCII name. */
+    private static byte[] namedClass(String className) {
+        Output out = new Output(128, -1);
+        out.writeVarInt(1, true);
+        out.writeVarInt(0, true);
+        out.writeAscii(className);
+        out.writeString("text"); // what its fields would hold
+        out.writeVarInt(7, false);
+        return out.toBytes();
     }
 
-    /**
-     * Replaces the GoodPayload class name with EvilPayload's in Kryo bytes. Kryo writes an ASCII name with the high
-     * bit set on its last character, so the search leaves the last character out; the names differ only in "Good"/"Evil".
-     */
-    private static byte[] patchToEvil(byte[] bytes) {
-        byte[] prefix = GOOD.substring(0, GOOD.length() - 1).getBytes(StandardCharsets.US_ASCII);
-        int at = indexOf(bytes, prefix);
-        assertTrue(at >= 0, "the Kryo bytes carry the class name " + GOOD);
-        byte[] patched = bytes.clone();
-        byte[] evil = EVIL.substring(0, EVIL.length() - 1).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(evil, 0, patched, at, evil.length);
-        assertEquals(-1, indexOf(patched, prefix), "only one occurrence, now replaced");
-        return patched;
+    /** Kryo bytes tagging a class by the id its name would have if it were allowed. */
+    private static byte[] hashIdOf(String className) {
+        Output out = new Output(128, -1);
+        out.writeVarInt(AllowList.hashId(className) + 2, true);
+        out.writeString("text");
+        out.writeVarInt(7, false);
+        return out.toBytes();
+    }
+
+    private static void assertRefused(ValueCodec codec, byte[] bytes, String... expected) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        try {
+            CorruptBodyException e = assertThrows(CorruptBodyException.class, () -> codec.read(buf));
+            for (String x : expected) {
+                assertTrue(e.getMessage().contains(x), e.getMessage());
+            }
+        } finally {
+            buf.release();
+        }
     }
 
     @Test
-    void unpatchedBytesOfAnAllowedClassDecode() throws Exception {
+    void bytesOfAnAllowedClassDecode() throws Exception {
         ValueCodec codec = kryo.codecFor(GoodPayload.class);
         GoodPayload good = new GoodPayload("hi", 7);
         assertEquals(good, decode(codec, encode(codec, good)));
     }
 
     @Test
-    void bytesNamingAClassOffTheAllowListFailWithoutInitialisingIt() throws Exception {
+    void aClassTaggedByNameIsRefusedUnread() throws Exception {
         ValueCodec codec = kryo.codecFor(GoodPayload.class);
-        byte[] evil = patchToEvil(encode(codec, new GoodPayload("hi", 7)));
+        assertRefused(codec, namedClass(EVIL), "class names are not accepted");
+        // even the name of an allowed class: names are never read
+        assertRefused(codec, namedClass(GoodPayload.class.getName()), "class names are not accepted");
+        assertNull(System.getProperty(EVIL_FLAG));
+    }
 
-        ByteBuf buf = Unpooled.wrappedBuffer(evil);
-        try {
-            CorruptBodyException e = assertThrows(CorruptBodyException.class, () -> codec.read(buf));
-            assertTrue(e.getMessage().contains(EVIL), e.getMessage());
-            assertTrue(e.getMessage().contains("allow-list"), e.getMessage());
-        } finally {
-            buf.release();
-        }
+    @Test
+    void theIdOfAClassOffTheAllowListIsRefusedWithoutLoadingIt() throws Exception {
+        ValueCodec codec = kryo.codecFor(GoodPayload.class);
+        assertRefused(codec, hashIdOf(EVIL), "class id " + AllowList.hashId(EVIL) + " is not registered here");
         assertNull(System.getProperty(EVIL_FLAG));
     }
 
@@ -125,8 +129,14 @@ class KryoAllowListTest {
     void unlistedClassInsideAListOfAllowedPojosIsRefused() throws Exception {
         Type listType = Sig.class.getMethod("payloads").getGenericReturnType();
         ValueCodec codec = kryo.codecFor(listType);
-        byte[] evil = patchToEvil(encode(codec, new ArrayList<>(List.of(new GoodPayload("a", 1)))));
-        assertThrows(CorruptBodyException.class, () -> decode(codec, evil));
+        Map<String, byte[]> elements = Map.of("is not registered here", hashIdOf(EVIL), "class names are not accepted", namedClass(EVIL));
+        for (Map.Entry<String, byte[]> element : elements.entrySet()) {
+            Output out = new Output(128, -1);
+            out.writeVarInt(100 + AllowList.JDK_VALUE_TYPES.indexOf(ArrayList.class) + 2, true);
+            out.writeVarIntFlag(false, 2, true); // one element, types may differ: each element carries its class
+            out.writeBytes(element.getValue());
+            assertRefused(codec, out.toBytes(), element.getKey());
+        }
         assertNull(System.getProperty(EVIL_FLAG));
     }
 
@@ -134,8 +144,9 @@ class KryoAllowListTest {
     void decoderStaysUsableAfterARefusedClass() throws Exception {
         ValueCodec codec = kryo.codecFor(GoodPayload.class);
         byte[] good = encode(codec, new GoodPayload("again", 2));
-        assertThrows(CorruptBodyException.class, () -> decode(codec, patchToEvil(good)));
-        // the per-thread Kryo must not keep class-name state from the failed read
+        assertRefused(codec, namedClass(EVIL));
+        assertRefused(codec, hashIdOf(EVIL));
+        // the per-thread Kryo must not keep state from the failed reads
         assertEquals(new GoodPayload("again", 2), decode(codec, good));
         assertEquals(new GoodPayload("again", 2), decode(codec, good));
     }
@@ -156,7 +167,7 @@ class KryoAllowListTest {
         ValueCodec addressCodec = kryo.codecFor(Address.class);
         byte[] address = encode(addressCodec, new Address("Main St", 1));
         CorruptBodyException e = assertThrows(CorruptBodyException.class, () -> decode(goodCodec, address));
-        assertTrue(e.getMessage().contains(GOOD), e.getMessage());
+        assertTrue(e.getMessage().contains(GoodPayload.class.getName()), e.getMessage());
         assertTrue(e.getMessage().contains(Address.class.getName()), e.getMessage());
 
         // a JDK value of the wrong type is refused the same way
@@ -177,11 +188,20 @@ class KryoAllowListTest {
     @Test
     void subclassNotRevealedBySignaturesIsRefusedUntilAllowedExplicitly() throws Exception {
         ValueCodec codec = kryo.codecFor(GoodPayload.class);
-        byte[] special = encode(codec, new SpecialPayload("s", 5));
-        CorruptBodyException e = assertThrows(CorruptBodyException.class, () -> decode(codec, special));
-        assertTrue(e.getMessage().contains(SpecialPayload.class.getName()), e.getMessage());
+        // this side cannot write it: the message names the class and what to do
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> encode(codec, new SpecialPayload("s", 5)));
+        assertTrue(w.getMessage().contains(SpecialPayload.class.getName()), w.getMessage());
+        assertTrue(w.getMessage().contains("method signature") && w.getMessage().contains("allowClass"), w.getMessage());
+
+        // a peer that allowed it writes it; this side refuses it until it allows it too
+        AllowList peerList = new AllowList();
+        KryoSerializer peer = new KryoSerializer(peerList);
+        peerList.allowClass(SpecialPayload.class);
+        byte[] special = encode(peer.codecFor(GoodPayload.class), new SpecialPayload("s", 5));
+        assertRefused(codec, special, "class id " + AllowList.hashId(SpecialPayload.class.getName()) + " is not registered here");
 
         allowList.allowClass(SpecialPayload.class);
         assertEquals(new SpecialPayload("s", 5), decode(codec, special));
+        assertEquals(new SpecialPayload("t", 6), decode(codec, encode(codec, new SpecialPayload("t", 6))));
     }
 }

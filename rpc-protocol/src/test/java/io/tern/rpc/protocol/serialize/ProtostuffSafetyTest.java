@@ -90,8 +90,13 @@ class ProtostuffSafetyTest {
 
     @Test
     void theSearchFindsClassNamesWhereACodecDoesWriteThem() throws Exception {
-        // control: Kryo writes class names for unregistered classes, and the same search finds them
-        byte[] kryo = encode(Serializers.kryo(), Person.class, TestPojos.ada());
+        // control: a plain Kryo (registration not required) writes class names, and the same search finds them
+        com.esotericsoftware.kryo.Kryo plain = new com.esotericsoftware.kryo.Kryo();
+        plain.setRegistrationRequired(false);
+        plain.setInstantiatorStrategy(new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy(new org.objenesis.strategy.StdInstantiatorStrategy()));
+        com.esotericsoftware.kryo.io.Output out = new com.esotericsoftware.kryo.io.Output(256, -1);
+        plain.writeClassAndObject(out, new Address("Main St 1", 1));
+        byte[] kryo = out.toBytes();
         assertTrue(contains(kryo, Address.class.getName().substring(0, Address.class.getName().length() - 1)));
     }
 
