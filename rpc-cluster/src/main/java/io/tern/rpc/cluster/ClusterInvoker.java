@@ -174,7 +174,9 @@ public final class ClusterInvoker implements Invoker {
 
         private void onResult(Endpoint endpoint, long startNanos, RpcResponse response, Throwable error) {
             if (error instanceof java.util.concurrent.CancellationException) {
-                endpoint.abandoned(); // the loser of a backup pair: neither a failure nor a latency sample
+                // the loser of a backup pair: not a failure, but it was at least this slow, and the balancer must
+                // learn that (a peak EWMA takes a higher sample at once), or it keeps sending first attempts there
+                endpoint.finished(System.nanoTime() - startNanos);
                 synchronized (this) {
                     outstanding--;
                 }

@@ -75,11 +75,6 @@ public final class Endpoint {
         observe(latencyNanos);
     }
 
-    /** A call given up before its answer (a cancelled backup): no latency sample. */
-    void abandoned() {
-        active.decrementAndGet();
-    }
-
     private synchronized void observe(long latencyNanos) {
         long now = System.nanoTime();
         double w = Math.exp(-(now - ewmaStamp) / DECAY_NANOS);
