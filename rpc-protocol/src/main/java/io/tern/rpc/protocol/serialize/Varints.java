@@ -50,11 +50,29 @@ public final class Varints {
         throw new CorruptBodyException("malformed varlong");
     }
 
-    /** A count (collection size, array length) that cannot exceed the bytes left, as each element takes at least one. */
+    /**
+     * A size in bytes (a message length, a byte run) that cannot exceed the bytes left. Counts of decoded elements
+     * use {@link #readElementCount}, which also spends them from the body's {@link DecodeBudget}.
+     */
     public static int readCount(ByteBuf in) {
         int count = readVarint(in);
         if (count < 0 || count > in.readableBytes()) {
-            throw new CorruptBodyException("element count " + (count & 0xFFFFFFFFL) + " exceeds the " + in.readableBytes() + " bytes left in the body");
+            throw new CorruptBodyException("size " + (count & 0xFFFFFFFFL) + " exceeds the " + in.readableBytes() + " bytes left in the body");
+        }
+        return count;
+    }
+
+    /**
+     * An element count (collection or map size, array length) announced by the peer: spent from the open
+     * {@link DecodeBudget} before the caller allocates for it, and never more than the bytes left, as each element
+     * takes at least one. {@code what} names the value in the error.
+     */
+    public static int readElementCount(ByteBuf in, String what) {
+        int count = readVarint(in);
+        DecodeBudget.spend(count & 0xFFFFFFFFL, what);
+        if (count < 0 || count > in.readableBytes()) {
+            throw new CorruptBodyException(what + " announces " + (count & 0xFFFFFFFFL) + " elements but only " + in.readableBytes()
+                    + " bytes are left in the body, at least one an element");
         }
         return count;
     }
@@ -70,17 +88,31 @@ public final class Varints {
         ByteBufUtil.reserveAndWriteUtf8(out, s, len);
     }
 
+    /** Reads a string written by {@link #writeString}, spending its length from the body's {@link DecodeBudget}. */
     public static String readString(ByteBuf in) {
-        int lenPlusOne = readVarint(in);
-        if (lenPlusOne == 0) {
+        int len = readStringLength(in);
+        if (len < 0) {
             return null;
         }
-        int len = lenPlusOne - 1;
-        if (len < 0 || len > in.readableBytes()) {
-            throw new CorruptBodyException("string length " + len + " exceeds the " + in.readableBytes() + " bytes left in the body");
-        }
+        DecodeBudget.spend(len, "string");
         String s = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
         in.skipBytes(len);
         return s;
+    }
+
+    /**
+     * The byte length of the string at the reader index, whose bytes follow it, or -1 for null; checked against the
+     * bytes left, not spent (for readers that check their own limit before making the String).
+     */
+    public static int readStringLength(ByteBuf in) {
+        int lenPlusOne = readVarint(in);
+        if (lenPlusOne == 0) {
+            return -1;
+        }
+        int len = lenPlusOne - 1;
+        if (len < 0 || len > in.readableBytes()) {
+            throw new CorruptBodyException("string length " + (len & 0xFFFFFFFFL) + " exceeds the " + in.readableBytes() + " bytes left in the body");
+        }
+        return len;
     }
 }
