@@ -18,6 +18,7 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -92,10 +93,12 @@ class ProtostuffBudgetTest {
         public BigDecimal amount;
         public BigInteger count;
         public List<BigDecimal> history;
+        public Map<String, BigDecimal> byCurrency;
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Money m && Objects.equals(amount, m.amount) && Objects.equals(count, m.count) && Objects.equals(history, m.history);
+            return o instanceof Money m && Objects.equals(amount, m.amount) && Objects.equals(count, m.count) && Objects.equals(history, m.history)
+                    && Objects.equals(byCurrency, m.byCurrency);
         }
 
         @Override
@@ -217,17 +220,38 @@ class ProtostuffBudgetTest {
 
     // ---------------------------------------------------------------- numbers
 
+    /** A string field as protostuff writes it: tag, varint length, then the bytes. */
+    private static void stringField(ByteBuf b, int number, String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Varints.writeVarint(b, number << 3 | 2);
+        Varints.writeVarint(b, utf8.length);
+        b.writeBytes(utf8);
+    }
+
     @Test
     void aMillionDigitBigDecimalFieldIsRefusedBeforeParsing() {
         ValueCodec codec = PROTOSTUFF.codecFor(Money.class);
-        int number = fieldNumber(Money.class, "amount");
-        byte[] message = bytes(b -> { // a string field as protostuff writes it: varint length, then the bytes
-            Varints.writeVarint(b, number << 3 | 2);
-            Varints.writeVarint(b, 1_000_000);
-            b.writeBytes("7".repeat(1_000_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String digits = "7".repeat(1_000_000);
+        byte[] field = bytes(b -> stringField(b, fieldNumber(Money.class, "amount"), digits));
+        int history = fieldNumber(Money.class, "history");
+        byte[] listElement = bytes(b -> { // a collection is a group of elements in field 1
+            Varints.writeVarint(b, history << 3 | 3);
+            stringField(b, 1, digits);
+            Varints.writeVarint(b, history << 3 | 4);
         });
-        probe("BigDecimal field of 1,000,000 digits", pojoArgument(message), codec)
-                .allocatedLessThan(FOUR_MIB).refused(CorruptBodyException.class, "over the limit of 4096 digits");
+        int byCurrency = fieldNumber(Money.class, "byCurrency");
+        byte[] mapValue = bytes(b -> { // a map is a group of entry groups in field 1: key (field 1), value (field 2)
+            Varints.writeVarint(b, byCurrency << 3 | 3);
+            b.writeByte(1 << 3 | 3);
+            stringField(b, 1, "EUR");
+            stringField(b, 2, digits);
+            b.writeByte(1 << 3 | 4);
+            Varints.writeVarint(b, byCurrency << 3 | 4);
+        });
+        for (Object[] c : new Object[][]{{"field", field}, {"List element", listElement}, {"Map value", mapValue}}) {
+            probe("BigDecimal " + c[0] + " of 1,000,000 digits", pojoArgument((byte[]) c[1]), codec)
+                    .allocatedLessThan(FOUR_MIB).refused(CorruptBodyException.class, "over the limit of 4096 digits");
+        }
     }
 
     @Test
@@ -251,12 +275,7 @@ class ProtostuffBudgetTest {
     void aBigDecimalFieldWithAHugeScaleIsRefused() {
         ValueCodec codec = PROTOSTUFF.codecFor(Money.class);
         int number = fieldNumber(Money.class, "amount");
-        byte[] message = bytes(b -> {
-            Varints.writeVarint(b, number << 3 | 2);
-            byte[] text = "1E-999999999".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            Varints.writeVarint(b, text.length);
-            b.writeBytes(text);
-        });
+        byte[] message = bytes(b -> stringField(b, number, "1E-999999999"));
         probe("BigDecimal field 1E-999999999", pojoArgument(message), codec).refused(CorruptBodyException.class, "scale");
     }
 
@@ -266,6 +285,7 @@ class ProtostuffBudgetTest {
         m.amount = new BigDecimal(digits.negate(), 4096);
         m.count = digits;
         m.history = List.of(new BigDecimal(digits, -4096), BigDecimal.ONE);
+        m.byCurrency = Map.of("EUR", new BigDecimal(digits, 2));
         return m;
     }
 
