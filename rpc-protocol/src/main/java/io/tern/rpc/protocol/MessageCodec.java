@@ -22,6 +22,10 @@ import java.util.Map;
  * RESPONSE body: byte status, attachments, OK: result | else: varint n, n x (str class, str message, stack)
  * attachments:   varint n, n x (str key, str value);  str: varint (utf8 length + 1, 0 = null), utf8 bytes
  * </pre>
+ *
+ * <p>Every decode entry point opens the {@link DecodeBudget} of the body it reads, and every size the peer announces
+ * is checked against its limit before anything is allocated for it: the routing strings and parameter count here,
+ * the attachments in {@link Attachments}, stack frames per error, and values in the codecs.
  */
 public final class MessageCodec {
     /** Most stack frames sent, and accepted, per error of a response. */

@@ -72,7 +72,7 @@ public final class Varints {
         DecodeBudget.spend(count & 0xFFFFFFFFL, what);
         if (count < 0 || count > in.readableBytes()) {
             throw new CorruptBodyException(what + " announces " + (count & 0xFFFFFFFFL) + " elements but only " + in.readableBytes()
-                    + " bytes are left in the body, at least one an element");
+                    + " bytes are left in the body (each element takes at least one)");
         }
         return count;
     }
