@@ -336,7 +336,7 @@ public final class Attachments extends AbstractMap<String, String> {
         Attachments a = new Attachments(n);
         int total = 0;
         for (int i = 0; i < n; i++) {
-            int keyLength = readLength(in, MAX_KEY_BYTES, "attachment key");
+            int keyLength = Varints.readStringLength(in, MAX_KEY_BYTES, "attachment key");
             total = addToTotal(total, keyLength);
             String key = readShared(in, keyLength, true);
             if (key == RpcRequest.DEADLINE_MS) {
@@ -346,7 +346,7 @@ public final class Attachments extends AbstractMap<String, String> {
                     continue;
                 }
             }
-            int valueLength = readLength(in, MAX_VALUE_BYTES, "attachment value");
+            int valueLength = Varints.readStringLength(in, MAX_VALUE_BYTES, "attachment value");
             total = addToTotal(total, valueLength);
             a.put(key, readShared(in, valueLength, false));
         }
@@ -359,15 +359,6 @@ public final class Attachments extends AbstractMap<String, String> {
             throw new CorruptBodyException("attachments: " + sum + " bytes of keys and values, over the limit of " + MAX_TOTAL_BYTES + " bytes");
         }
         return sum;
-    }
-
-    /** The length of the string at the reader index (-1 for null), refused over {@code max} before it is read. */
-    private static int readLength(ByteBuf in, int max, String what) {
-        int len = Varints.readStringLength(in);
-        if (len > max) {
-            throw new CorruptBodyException(what + " of " + len + " bytes, over the limit of " + max + " bytes");
-        }
-        return len;
     }
 
     /**

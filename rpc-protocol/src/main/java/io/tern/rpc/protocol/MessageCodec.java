@@ -212,8 +212,8 @@ public final class MessageCodec {
     public static RequestHead decodeRequestHead(ByteBuf body) {
         long previous = DecodeBudget.open(body.readableBytes());
         try {
-            String serviceKey = readRoutingString(body, "service key");
-            String method = readRoutingString(body, "method name");
+            String serviceKey = readRoutingString(body, "request service key");
+            String method = readRoutingString(body, "request method name");
             if (serviceKey == null || method == null) {
                 throw new CorruptBodyException("request without service key or method name");
             }
@@ -223,7 +223,7 @@ public final class MessageCodec {
             }
             String[] types = new String[n];
             for (int i = 0; i < n; i++) {
-                types[i] = readRoutingString(body, "parameter type");
+                types[i] = readRoutingString(body, "request parameter type");
             }
             return new RequestHead(serviceKey, method, types, readAttachments(body));
         } catch (IndexOutOfBoundsException e) {
@@ -235,12 +235,9 @@ public final class MessageCodec {
 
     /** A routing string, refused by its length before it is made. */
     private static String readRoutingString(ByteBuf body, String what) {
-        int len = Varints.readStringLength(body);
+        int len = Varints.readStringLength(body, MAX_ROUTING_STRING_BYTES, what);
         if (len < 0) {
             return null;
-        }
-        if (len > MAX_ROUTING_STRING_BYTES) {
-            throw new CorruptBodyException("request " + what + " of " + len + " bytes, over the limit of " + MAX_ROUTING_STRING_BYTES + " bytes");
         }
         String s = body.toString(body.readerIndex(), len, java.nio.charset.StandardCharsets.UTF_8);
         body.skipBytes(len);

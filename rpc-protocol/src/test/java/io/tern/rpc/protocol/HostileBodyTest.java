@@ -298,6 +298,28 @@ class HostileBodyTest {
     }
 
     @Test
+    void lengthsAnnouncedFarBeyondTheBodyAreRefusedByTheirLimit() {
+        byte[] key = bytes(b -> {
+            routingPrefix(b);
+            Varints.writeVarint(b, 1);
+            Varints.writeVarint(b, (1 << 30) + 1); // a 1 GiB key in a 20-byte body
+        });
+        DecodeProbe.run("attachment key announcing 1 GiB", () -> withBody(key, MessageCodec::decodeRequestHead))
+                .allocatedLessThan(FOUR_MIB).refused(CorruptBodyException.class, "attachment key of 1073741824 bytes, over the limit of 256 bytes");
+        byte[] value = bytes(b -> {
+            routingPrefix(b);
+            Varints.writeVarint(b, 1);
+            Varints.writeString(b, "k");
+            Varints.writeVarint(b, -1); // 2^32 - 1: the largest length a varint can announce
+        });
+        DecodeProbe.run("attachment value announcing 4 GiB", () -> withBody(value, MessageCodec::decodeRequestHead))
+                .allocatedLessThan(FOUR_MIB).refused(CorruptBodyException.class, "attachment value of 4294967294 bytes, over the limit of 8192 bytes");
+        byte[] serviceKey = bytes(b -> Varints.writeVarint(b, Integer.MAX_VALUE));
+        DecodeProbe.run("service key announcing 2 GiB", () -> withBody(serviceKey, MessageCodec::decodeRequestHead))
+                .allocatedLessThan(FOUR_MIB).refused(CorruptBodyException.class, "service key of 2147483646 bytes, over the limit of 1024 bytes");
+    }
+
+    @Test
     void attachmentsAtEveryLimitRoundTrip() throws Throwable {
         Map<String, String> atLimits = attachmentsAtTheLimits();
         int total = atLimits.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length()).sum();

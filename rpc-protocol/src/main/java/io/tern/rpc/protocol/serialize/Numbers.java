@@ -20,7 +20,7 @@ final class Numbers {
     }
 
     /** Refuses a number's text of {@code length} characters before it is read, when it cannot be within the caps. */
-    static void checkTextLength(int length, int max, String what) {
+    static void checkTextLength(long length, int max, String what) {
         if (length > max) {
             throw new CorruptBodyException(what + " text of " + length + " characters is over the limit of " + DecodeBudget.MAX_NUMBER_DIGITS
                     + " digits" + (max == MAX_DECIMAL_TEXT ? " and scale ±" + DecodeBudget.MAX_NUMBER_SCALE : ""));

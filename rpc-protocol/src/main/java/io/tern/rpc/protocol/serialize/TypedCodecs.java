@@ -253,11 +253,12 @@ final class TypedCodecs {
 
     /** The text of a number, refused by its length before the String is made; its digits are checked by {@link Numbers}. */
     private static String readNumberText(ByteBuf in, int maxLength, String what) {
-        int len = Varints.readStringLength(in);
-        if (len < 0) {
+        long announced = Varints.readAnnouncedLength(in);
+        if (announced < 0) {
             throw new CorruptBodyException(what + " without text");
         }
-        Numbers.checkTextLength(len, maxLength, what);
+        Numbers.checkTextLength(announced, maxLength, what);
+        int len = Varints.checkLeft(in, announced);
         String text = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
         in.skipBytes(len);
         return text;

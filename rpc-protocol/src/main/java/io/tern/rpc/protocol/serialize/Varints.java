@@ -105,14 +105,34 @@ public final class Varints {
      * bytes left, not spent (for readers that check their own limit before making the String).
      */
     public static int readStringLength(ByteBuf in) {
-        int lenPlusOne = readVarint(in);
-        if (lenPlusOne == 0) {
+        long len = readAnnouncedLength(in);
+        return len < 0 ? -1 : checkLeft(in, len);
+    }
+
+    /**
+     * As {@link #readStringLength(ByteBuf)}, refusing a length over {@code max} bytes first, with an error naming
+     * {@code what} and the limit.
+     */
+    public static int readStringLength(ByteBuf in, int max, String what) {
+        long len = readAnnouncedLength(in);
+        if (len < 0) {
             return -1;
         }
-        int len = lenPlusOne - 1;
-        if (len < 0 || len > in.readableBytes()) {
-            throw new CorruptBodyException("string length " + (len & 0xFFFFFFFFL) + " exceeds the " + in.readableBytes() + " bytes left in the body");
+        if (len > max) {
+            throw new CorruptBodyException(what + " of " + len + " bytes, over the limit of " + max + " bytes");
         }
-        return len;
+        return checkLeft(in, len);
+    }
+
+    /** The length a string's prefix announces (unsigned), or -1 for null; nothing checked yet. */
+    static long readAnnouncedLength(ByteBuf in) {
+        return (readVarint(in) & 0xFFFFFFFFL) - 1;
+    }
+
+    static int checkLeft(ByteBuf in, long len) {
+        if (len > in.readableBytes()) {
+            throw new CorruptBodyException("string length " + len + " exceeds the " + in.readableBytes() + " bytes left in the body");
+        }
+        return (int) len;
     }
 }
