@@ -22,6 +22,15 @@ import java.util.Set;
  * Not thread-safe. Like the wire format, it allows null values.
  */
 public final class Attachments extends AbstractMap<String, String> {
+    /** Most attachments a body may carry (SPEC §2). */
+    public static final int MAX_ENTRIES = 64;
+    /** Longest attachment key, in UTF-8 bytes (SPEC §2). */
+    public static final int MAX_KEY_BYTES = 256;
+    /** Longest attachment value, in UTF-8 bytes (SPEC §2). */
+    public static final int MAX_VALUE_BYTES = 8 * 1024;
+    /** Most UTF-8 bytes of all keys and values of a body together (SPEC §2). */
+    public static final int MAX_TOTAL_BYTES = 64 * 1024;
+
     private static final String[] KNOWN_KEYS = {RpcRequest.DEADLINE_MS, RpcRequest.ATTEMPT, RpcRequest.NO_RETRY, RpcRequest.AUTH_TOKEN};
     /** Each known key as its UTF-8 bytes; the keys have distinct lengths, so the length picks the one candidate. */
     private static final ByteBuf[] KNOWN_BY_LENGTH = new ByteBuf[32];
@@ -230,32 +239,61 @@ public final class Attachments extends AbstractMap<String, String> {
         };
     }
 
-    /** Writes {@code map} in the envelope's attachment layout: varint n, n x (str key, str value). */
+    /**
+     * Writes {@code map} in the envelope's attachment layout: varint n, n x (str key, str value). Refuses, with an
+     * {@link IllegalArgumentException} naming the key and the limit, attachments a peer would refuse (SPEC §2).
+     */
     static void write(ByteBuf out, Map<String, String> map) {
         int n = map.size();
+        if (n > MAX_ENTRIES) {
+            throw new IllegalArgumentException("attachments: " + n + " entries, over the limit of " + MAX_ENTRIES + " that a peer accepts");
+        }
         Varints.writeVarint(out, n);
         if (n == 0) {
             return;
         }
+        int total = 0;
         if (map instanceof Attachments a) {
             for (int i = 0; i < a.size * 2; i += 2) {
-                writeKey(out, a.pairs[i]);
+                String key = a.pairs[i];
+                total += writeKey(out, key);
                 if (a.pairs[i + 1] == LAZY_DEADLINE) {
-                    writeDigits(out, a.deadline);
+                    total += writeDigits(out, a.deadline);
                 } else {
-                    Varints.writeString(out, a.pairs[i + 1]);
+                    total += writeChecked(out, a.pairs[i + 1], MAX_VALUE_BYTES, key, false);
                 }
             }
-            return;
+        } else {
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                total += writeChecked(out, e.getKey(), MAX_KEY_BYTES, e.getKey(), true);
+                total += writeChecked(out, e.getValue(), MAX_VALUE_BYTES, e.getKey(), false);
+            }
         }
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            Varints.writeString(out, e.getKey());
-            Varints.writeString(out, e.getValue());
+        if (total > MAX_TOTAL_BYTES) {
+            throw new IllegalArgumentException("attachments: " + total + " bytes of keys and values, over the limit of " + MAX_TOTAL_BYTES
+                    + " bytes that a peer accepts");
         }
     }
 
-    /** A non-negative number as a string value: length prefix and ASCII digits, no String made. */
-    private static void writeDigits(ByteBuf out, long n) {
+    /** Writes a key or value as {@link Varints#writeString} does, after checking its length; returns its UTF-8 bytes. */
+    private static int writeChecked(ByteBuf out, String s, int max, String key, boolean isKey) {
+        if (s == null) {
+            out.writeByte(0);
+            return 0;
+        }
+        int len = ByteBufUtil.utf8Bytes(s);
+        if (len > max) {
+            String name = key == null ? "null" : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key) + "'";
+            throw new IllegalArgumentException((isKey ? "attachment key " + name : "attachment " + name + " value") + " is " + len
+                    + " bytes, over the limit of " + max + " bytes that a peer accepts");
+        }
+        Varints.writeVarint(out, len + 1);
+        ByteBufUtil.reserveAndWriteUtf8(out, s, len);
+        return len;
+    }
+
+    /** A non-negative number as a string value: length prefix and ASCII digits, no String made; returns the digits. */
+    private static int writeDigits(ByteBuf out, long n) {
         int digits = 1;
         for (long x = n; x >= 10; x /= 10) {
             digits++;
@@ -267,50 +305,80 @@ public final class Attachments extends AbstractMap<String, String> {
             out.setByte(i, '0' + (int) (n % 10));
             n /= 10;
         }
+        return digits;
     }
 
-    private static void writeKey(ByteBuf out, String key) {
+    /** Writes a key, a well-known one from its encoded form; returns its UTF-8 bytes. */
+    private static int writeKey(ByteBuf out, String key) {
         for (int k = 0; k < KNOWN_KEYS.length; k++) {
             if (KNOWN_KEYS[k] == key) {
                 out.writeBytes(KNOWN_KEY_WIRE[k]); // encoded once
-                return;
+                return KNOWN_KEY_WIRE[k].length - 1;
             }
         }
-        Varints.writeString(out, key);
+        return writeChecked(out, key, MAX_KEY_BYTES, key, true);
     }
 
-    /** Reads attachments written by {@link #write}; an empty set is the shared empty map. */
+    /**
+     * Reads attachments written by {@link #write}; an empty set is the shared empty map. The SPEC §2 limits are
+     * checked before anything is allocated for what the peer announced: the count before the pairs array, each
+     * length before its String. With at most {@link #MAX_ENTRIES} entries, the duplicate-key scan of {@link #put}
+     * stays within 64 x 64 comparisons of at most 256 bytes.
+     */
     static Map<String, String> read(ByteBuf in) {
-        int n = Varints.readCount(in);
+        int n = Varints.readVarint(in);
+        if (n < 0 || n > MAX_ENTRIES) {
+            throw new CorruptBodyException("attachments: " + (n & 0xFFFFFFFFL) + " entries, over the limit of " + MAX_ENTRIES);
+        }
         if (n == 0) {
             return Map.of();
         }
         Attachments a = new Attachments(n);
+        int total = 0;
         for (int i = 0; i < n; i++) {
-            String key = readShared(in, true);
-            if (key == RpcRequest.DEADLINE_MS && a.readDeadline(in)) {
-                continue;
+            int keyLength = Varints.readStringLength(in, MAX_KEY_BYTES, "attachment key");
+            total = addToTotal(total, keyLength);
+            String key = readShared(in, keyLength, true);
+            if (key == RpcRequest.DEADLINE_MS) {
+                int digits = a.readDeadline(in);
+                if (digits > 0) {
+                    total = addToTotal(total, digits);
+                    continue;
+                }
             }
-            a.put(key, readShared(in, false));
+            int valueLength = Varints.readStringLength(in, MAX_VALUE_BYTES, "attachment value");
+            total = addToTotal(total, valueLength);
+            a.put(key, readShared(in, valueLength, false));
         }
         return a;
     }
 
-    /** Reads a deadline value of 1 to 18 digits as a number, leaving anything else to be read as a string. */
-    private boolean readDeadline(ByteBuf in) {
+    private static int addToTotal(int total, int length) {
+        int sum = total + Math.max(0, length);
+        if (sum > MAX_TOTAL_BYTES) {
+            throw new CorruptBodyException("attachments: " + sum + " bytes of keys and values, over the limit of " + MAX_TOTAL_BYTES + " bytes");
+        }
+        return sum;
+    }
+
+    /**
+     * Reads a deadline value of 1 to 18 digits as a number and returns its digits, or returns -1 and reads nothing
+     * when it is anything else (read then as a string).
+     */
+    private int readDeadline(ByteBuf in) {
         if (!in.isReadable()) {
-            return false;
+            return -1;
         }
         int at = in.readerIndex();
         int len = in.getByte(at) - 1; // a one-byte length prefix
         if (len < 1 || len > 18 || len + 1 > in.readableBytes()) {
-            return false;
+            return -1;
         }
         long n = 0;
         for (int i = 1; i <= len; i++) {
             int d = in.getByte(at + i) - '0';
             if (d < 0 || d > 9) {
-                return false;
+                return -1;
             }
             n = n * 10 + d;
         }
@@ -321,18 +389,16 @@ public final class Attachments extends AbstractMap<String, String> {
         }
         put(RpcRequest.DEADLINE_MS, LAZY_DEADLINE);
         deadline = n;
-        return true;
+        return len;
     }
 
-    /** A string, taken from the shared constants when it is a well-known key or a single digit. */
-    private static String readShared(ByteBuf in, boolean key) {
-        int lenPlusOne = Varints.readVarint(in);
-        if (lenPlusOne == 0) {
+    /**
+     * The string of {@code len} bytes at the reader index (null for -1), taken from the shared constants when it is a
+     * well-known key or a single digit.
+     */
+    private static String readShared(ByteBuf in, int len, boolean key) {
+        if (len < 0) {
             return null;
-        }
-        int len = lenPlusOne - 1;
-        if (len < 0 || len > in.readableBytes()) {
-            throw new CorruptBodyException("string length " + len + " exceeds the " + in.readableBytes() + " bytes left in the body");
         }
         int at = in.readerIndex();
         String s = null;

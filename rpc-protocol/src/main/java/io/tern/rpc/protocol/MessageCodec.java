@@ -3,6 +3,7 @@ package io.tern.rpc.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.tern.rpc.protocol.serialize.CorruptBodyException;
+import io.tern.rpc.protocol.serialize.DecodeBudget;
 import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.ValueCodec;
 import io.tern.rpc.protocol.serialize.Varints;
@@ -21,9 +22,18 @@ import java.util.Map;
  * RESPONSE body: byte status, attachments, OK: result | else: varint n, n x (str class, str message, stack)
  * attachments:   varint n, n x (str key, str value);  str: varint (utf8 length + 1, 0 = null), utf8 bytes
  * </pre>
+ *
+ * <p>Every decode entry point opens the {@link DecodeBudget} of the body it reads, and every size the peer announces
+ * is checked against its limit before anything is allocated for it: the routing strings and parameter count here,
+ * the attachments in {@link Attachments}, stack frames per error, and values in the codecs.
  */
 public final class MessageCodec {
-    private static final int MAX_STACK_FRAMES = 64;
+    /** Most stack frames sent, and accepted, per error of a response. */
+    public static final int MAX_STACK_FRAMES = 64;
+    /** Most parameter types a request may name: the JVM's limit on a method's parameters. */
+    public static final int MAX_PARAMETERS = 255;
+    /** Longest service key, method name or parameter type descriptor, in UTF-8 bytes. */
+    public static final int MAX_ROUTING_STRING_BYTES = 1024;
 
     private MessageCodec() {
     }
@@ -128,12 +138,24 @@ public final class MessageCodec {
     }
 
     private static void writeRoutingPrefix(ByteBuf buf, String serviceKey, String methodName, String[] parameterTypes) {
-        Varints.writeString(buf, serviceKey);
-        Varints.writeString(buf, methodName);
+        if (parameterTypes.length > MAX_PARAMETERS) {
+            throw new IllegalArgumentException(methodName + " has " + parameterTypes.length + " parameter types, over the limit of " + MAX_PARAMETERS);
+        }
+        writeRoutingString(buf, serviceKey, "service key");
+        writeRoutingString(buf, methodName, "method name");
         Varints.writeVarint(buf, parameterTypes.length);
         for (String p : parameterTypes) {
-            Varints.writeString(buf, p);
+            writeRoutingString(buf, p, "parameter type");
         }
+    }
+
+    /** Writes a routing string, refusing one a peer would refuse. */
+    private static void writeRoutingString(ByteBuf buf, String s, String what) {
+        if (s != null && s.length() * 3 > MAX_ROUTING_STRING_BYTES && io.netty.buffer.ByteBufUtil.utf8Bytes(s) > MAX_ROUTING_STRING_BYTES) {
+            throw new IllegalArgumentException(what + " '" + s.substring(0, Math.min(64, s.length())) + "…' is "
+                    + io.netty.buffer.ByteBufUtil.utf8Bytes(s) + " bytes, over the limit of " + MAX_ROUTING_STRING_BYTES + " bytes that a peer accepts");
+        }
+        Varints.writeString(buf, s);
     }
 
     /**
@@ -146,6 +168,9 @@ public final class MessageCodec {
             skipString(body);
             skipString(body);
             int n = Varints.readCount(body);
+            if (n > MAX_PARAMETERS) {
+                return -1; // not a prefix we route; decodeRequestHead says why
+            }
             for (int i = 0; i < n; i++) {
                 skipString(body);
             }
@@ -170,10 +195,13 @@ public final class MessageCodec {
 
     /** Reads the attachments that follow the routing prefix. */
     public static Map<String, String> decodeAttachments(ByteBuf body) {
+        long previous = DecodeBudget.open(body.readableBytes());
         try {
             return readAttachments(body);
         } catch (IndexOutOfBoundsException e) {
             throw new CorruptBodyException("truncated request body", e);
+        } finally {
+            DecodeBudget.close(previous);
         }
     }
 
@@ -182,29 +210,51 @@ public final class MessageCodec {
     }
 
     public static RequestHead decodeRequestHead(ByteBuf body) {
+        long previous = DecodeBudget.open(body.readableBytes());
         try {
-            String serviceKey = Varints.readString(body);
-            String method = Varints.readString(body);
+            String serviceKey = readRoutingString(body, "request service key");
+            String method = readRoutingString(body, "request method name");
             if (serviceKey == null || method == null) {
                 throw new CorruptBodyException("request without service key or method name");
             }
-            int n = Varints.readCount(body);
+            int n = Varints.readVarint(body);
+            if (n < 0 || n > MAX_PARAMETERS) {
+                throw new CorruptBodyException("request names " + (n & 0xFFFFFFFFL) + " parameter types, over the limit of " + MAX_PARAMETERS);
+            }
             String[] types = new String[n];
             for (int i = 0; i < n; i++) {
-                types[i] = Varints.readString(body);
+                types[i] = readRoutingString(body, "request parameter type");
             }
             return new RequestHead(serviceKey, method, types, readAttachments(body));
         } catch (IndexOutOfBoundsException e) {
             throw new CorruptBodyException("truncated request body", e);
+        } finally {
+            DecodeBudget.close(previous);
         }
     }
 
+    /** A routing string, refused by its length before it is made. */
+    private static String readRoutingString(ByteBuf body, String what) {
+        int len = Varints.readStringLength(body, MAX_ROUTING_STRING_BYTES, what);
+        if (len < 0) {
+            return null;
+        }
+        String s = body.toString(body.readerIndex(), len, java.nio.charset.StandardCharsets.UTF_8);
+        body.skipBytes(len);
+        return s;
+    }
+
     public static Object[] decodeArguments(ByteBuf body, ValueCodec[] codecs) {
-        Object[] args = new Object[codecs.length];
+        long previous = DecodeBudget.open(body.readableBytes());
         try {
+            Object[] args = new Object[codecs.length];
             for (int i = 0; i < codecs.length; i++) {
                 args[i] = codecs[i].read(body);
             }
+            if (body.isReadable()) {
+                throw new CorruptBodyException(body.readableBytes() + " unexpected bytes after the last argument");
+            }
+            return args;
         } catch (CorruptBodyException e) {
             throw e;
         } catch (IndexOutOfBoundsException e) {
@@ -214,15 +264,14 @@ public final class MessageCodec {
         } catch (StackOverflowError e) {
             // the stack unwinds right here, so the thread is fine; the peer sent a value nested too deeply
             throw new CorruptBodyException("arguments nested too deeply to decode");
+        } finally {
+            DecodeBudget.close(previous);
         }
-        if (body.isReadable()) {
-            throw new CorruptBodyException(body.readableBytes() + " unexpected bytes after the last argument");
-        }
-        return args;
     }
 
     /** Decodes a RESPONSE body; {@code resultCodec} reads the result of an OK response. */
     public static RpcResponse decodeResponse(ByteBuf body, ValueCodec resultCodec) {
+        long previous = DecodeBudget.open(body.readableBytes());
         try {
             Status status = Status.ofCode(body.readByte());
             if (status == null) {
@@ -238,7 +287,11 @@ public final class MessageCodec {
             for (int i = 0; i < n; i++) {
                 String cls = Varints.readString(body);
                 String msg = Varints.readString(body);
-                int frames = Varints.readCount(body);
+                int frames = Varints.readVarint(body);
+                if (frames < 0 || frames > MAX_STACK_FRAMES) {
+                    throw new CorruptBodyException("response error " + i + " announces " + (frames & 0xFFFFFFFFL) + " stack frames, over the limit of "
+                            + MAX_STACK_FRAMES);
+                }
                 StackTraceElement[] st = new StackTraceElement[frames];
                 for (int f = 0; f < frames; f++) {
                     String declaring = Varints.readString(body);
@@ -258,6 +311,8 @@ public final class MessageCodec {
             throw new CorruptBodyException("response could not be decoded: " + e, e);
         } catch (StackOverflowError e) {
             throw new CorruptBodyException("response nested too deeply to decode");
+        } finally {
+            DecodeBudget.close(previous);
         }
     }
 

@@ -421,10 +421,15 @@ class MessageCodecTest {
     }
 
     private static void assertCorruptFastAndSmall(byte[] body, Executable decode) {
+        assertCorruptFastAndSmall(body, "exceeds", decode);
+    }
+
+    /** Refused as a corrupt body whose message contains {@code limit}, within 500 ms and 512 KiB of allocation. */
+    private static void assertCorruptFastAndSmall(byte[] body, String limit, Executable decode) {
         long bytes = allocatedBy(() -> {
             long t0 = System.nanoTime();
             CorruptBodyException e = assertThrows(CorruptBodyException.class, decode);
-            assertTrue(e.getMessage().contains("exceeds") || e.getMessage().contains("decode budget"), e.getMessage());
+            assertTrue(e.getMessage().contains(limit) || e.getMessage().contains("decode budget"), e.getMessage());
             assertTrue(System.nanoTime() - t0 < 500_000_000L, "fast");
         });
         assertTrue(bytes < 512 * 1024, "a " + body.length + "-byte body made the decoder allocate " + bytes + " bytes");
@@ -433,7 +438,7 @@ class MessageCodecTest {
     @Test
     void parameterTypeCountOfAMillionInATenByteBodyIsRefusedWithoutAllocating() {
         byte[] body = tenBytes(strings("svc", "m"), 1_000_000);
-        assertCorruptFastAndSmall(body, () -> {
+        assertCorruptFastAndSmall(body, "over the limit of " + MessageCodec.MAX_PARAMETERS, () -> {
             ByteBuf b = Unpooled.wrappedBuffer(body);
             try {
                 MessageCodec.decodeRequestHead(b);
@@ -446,7 +451,8 @@ class MessageCodecTest {
     @Test
     void attachmentCountOfAMillionInATenByteBodyIsRefusedWithoutAllocating() {
         byte[] request = tenBytes(concat(strings("s", "m"), new byte[]{0}), 1_000_000); // no parameter types, then attachments
-        assertCorruptFastAndSmall(request, () -> {
+        String limit = "over the limit of " + Attachments.MAX_ENTRIES;
+        assertCorruptFastAndSmall(request, limit, () -> {
             ByteBuf b = Unpooled.wrappedBuffer(request);
             try {
                 MessageCodec.decodeRequestHead(b);
@@ -455,7 +461,7 @@ class MessageCodecTest {
             }
         });
         byte[] response = tenBytes(new byte[]{Status.OK.code()}, 1_000_000);
-        assertCorruptFastAndSmall(response, () -> decodeResponse(response, null));
+        assertCorruptFastAndSmall(response, limit, () -> decodeResponse(response, null));
         byte[] errors = tenBytes(new byte[]{Status.APPLICATION_ERROR.code(), 0}, 1_000_000);
         assertCorruptFastAndSmall(errors, () -> decodeResponse(errors, null));
     }
@@ -470,7 +476,7 @@ class MessageCodecTest {
     void protostuffCollectionCountOfAMillionInATenByteBodyIsRefusedWithoutAllocating() throws Exception {
         ValueCodec[] codecs = {Serializers.protostuff().codecFor(Api.class.getMethod("lookup").getGenericReturnType())};
         byte[] body = tenBytes(new byte[]{1}, 1_000_000); // present, then the map's entry count
-        assertCorruptFastAndSmall(body, () -> {
+        assertCorruptFastAndSmall(body, "decode budget", () -> {
             ByteBuf b = Unpooled.wrappedBuffer(body);
             try {
                 MessageCodec.decodeArguments(b, codecs);
@@ -480,7 +486,7 @@ class MessageCodecTest {
         });
         ValueCodec[] list = {Serializers.protostuff().codecFor(greet().getGenericParameterTypes()[3])};
         byte[] listBody = tenBytes(new byte[]{1}, 1_000_000);
-        assertCorruptFastAndSmall(listBody, () -> {
+        assertCorruptFastAndSmall(listBody, "decode budget", () -> {
             ByteBuf b = Unpooled.wrappedBuffer(listBody);
             try {
                 MessageCodec.decodeArguments(b, list);

@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.protostuff.ByteArrayInput;
 import io.protostuff.ProtobufException;
-import io.protostuff.ProtostuffIOUtil;
 import io.protostuff.Schema;
 import io.protostuff.runtime.DefaultIdStrategy;
 import io.protostuff.runtime.RuntimeSchema;
@@ -27,6 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * through {@link TypedCodecs}, POJOs through Protostuff runtime schemas. Protostuff only reads a class name from
  * the wire for polymorphic fields (declared {@code Object}, abstract, interface, or nested collections), so such
  * fields are refused when a service is exported or referenced: with this codec no class name is ever read.
+ *
+ * <p>Decoding stays within the body's {@link DecodeBudget}: every message is read through a
+ * {@link BoundedProtostuffInput}, arrays inside POJOs travel as bytes fields read by the budgeted {@link TypedCodecs}
+ * array codecs (protostuff-runtime's own array encoding allocates at the announced length), and BigDecimal and
+ * BigInteger fields keep protostuff's encoding but are checked against the digit and scale caps before parsing.
  */
 public final class ProtostuffSerializer implements Serializer {
     public static final byte ID = 1;
@@ -46,6 +50,8 @@ public final class ProtostuffSerializer implements Serializer {
 
     public ProtostuffSerializer(AllowList allowList) {
         this.allowList = allowList;
+        strategy.registerDelegate(new DecimalDelegate());
+        strategy.registerDelegate(new BigIntegerDelegate());
     }
 
     @Override
@@ -88,25 +94,25 @@ public final class ProtostuffSerializer implements Serializer {
             public Object read(ByteBuf in) {
                 int size = Varints.readCount(in);
                 Object message = schema.newMessage();
+                Scratch st = scratch.get().take();
                 try {
+                    BoundedProtostuffInput input;
                     if (in.hasArray()) {
-                        ProtostuffIOUtil.mergeFrom(in.array(), in.arrayOffset() + in.readerIndex(), size, message, schema);
+                        byte[] array = in.array();
+                        input = st.bounded.use(new ByteArrayInput(array, in.arrayOffset() + in.readerIndex(), size, true), array);
                     } else {
                         // measured: copying a small body out of a direct buffer and decoding the array beats Protostuff's
                         // ByteBufferInput (per-byte ByteBuffer reads); the array and its reader are reused per thread
-                        Scratch st = scratch.get().take();
-                        try {
-                            ByteArrayInput input = st.load(in, size);
-                            schema.mergeFrom(input, message);
-                            input.checkLastTagWas(0);
-                        } finally {
-                            st.release();
-                        }
+                        input = st.load(in, size);
                     }
+                    schema.mergeFrom(input, message);
+                    input.checkLastTagWas(0);
                 } catch (CorruptBodyException e) {
                     throw e;
                 } catch (java.io.IOException | RuntimeException e) {
                     throw new CorruptBodyException("protostuff could not decode a " + pojo.getName() + ": " + e, e);
+                } finally {
+                    st.release();
                 }
                 in.skipBytes(size);
                 return message;
@@ -130,13 +136,14 @@ public final class ProtostuffSerializer implements Serializer {
     }
 
     /**
-     * Per-thread encoding and decoding state, reused call after call: the output that writes into the frame, and
-     * a byte array with its reader for decoding out of direct buffers. A nested use on the
-     * same thread (a delegate value inside a POJO) gets a fresh one.
+     * Per-thread encoding and decoding state, reused call after call: the output that writes into the frame, a byte
+     * array with its reader for decoding out of direct buffers, and the length-checking input every decode reads
+     * through. A nested use on the same thread (a delegate value inside a POJO) gets a fresh one.
      */
     private static final class Scratch {
         private static final int KEEP_BYTES = 64 * 1024; // larger bodies get a one-off array
         final ByteBufProtostuffOutput output = new ByteBufProtostuffOutput();
+        final BoundedProtostuffInput bounded = new BoundedProtostuffInput();
         private byte[] bytes = new byte[512];
         private ByteArrayInput input = new ByteArrayInput(bytes, 0, 0, true);
         private boolean inUse;
@@ -150,27 +157,30 @@ public final class ProtostuffSerializer implements Serializer {
         }
 
         /** Copies {@code size} bytes at the reader index of {@code in} and returns a reader over them. */
-        ByteArrayInput load(ByteBuf in, int size) {
+        BoundedProtostuffInput load(ByteBuf in, int size) {
             if (size > KEEP_BYTES) {
-                return new ByteArrayInput(ByteBufUtil.getBytes(in, in.readerIndex(), size, false), 0, size, true);
+                byte[] copy = ByteBufUtil.getBytes(in, in.readerIndex(), size, false);
+                return bounded.use(new ByteArrayInput(copy, 0, size, true), copy);
             }
             if (size > bytes.length) {
                 bytes = new byte[Math.max(size, Math.min(KEEP_BYTES, bytes.length * 2))];
                 input = new ByteArrayInput(bytes, 0, 0, true);
             }
             in.getBytes(in.readerIndex(), bytes, 0, size);
-            return input.reset(0, size);
+            return bounded.use(input.reset(0, size), bytes);
         }
 
         void release() {
             output.release();
+            bounded.clear();
             inUse = false;
         }
     }
 
     /**
      * Refuses POJO fields Protostuff would treat polymorphically, and registers delegates for the value types it
-     * cannot read reflectively on modern JDKs (java.time, records, UUID), all before the schema is built.
+     * cannot read reflectively on modern JDKs (java.time, records, UUID) and for arrays, all before the schema is
+     * built: protostuff-runtime consults registered delegates before its own array and inline-value handling.
      */
     private void checkPojo(Class<?> pojo, String where) {
         if (checked.containsKey(pojo)) {
@@ -214,6 +224,8 @@ public final class ProtostuffSerializer implements Serializer {
             }
             Class<?> component = raw.getComponentType();
             if (component.isPrimitive() || isProtostuffScalar(component) || component.isEnum()) {
+                // protostuff-runtime allocates an array at the length the wire announces; ours spends the body budget first
+                registerDelegate(raw, raw, raw.getTypeName() + " field");
                 return;
             }
             throw unsupported(where, raw, "is an array of objects inside a class; use a List instead");
@@ -259,6 +271,74 @@ public final class ProtostuffSerializer implements Serializer {
         return new IllegalArgumentException("protostuff cannot carry " + where + ": " + type.getName() + " " + why);
     }
 
+    /** A BigDecimal inside a POJO, in protostuff's own encoding (its text), with digits and scale checked before parsing. */
+    private static final class DecimalDelegate implements io.protostuff.runtime.Delegate<BigDecimal> {
+        private static final String WHAT = "BigDecimal field";
+
+        @Override
+        public io.protostuff.WireFormat.FieldType getFieldType() {
+            return io.protostuff.WireFormat.FieldType.STRING;
+        }
+
+        @Override
+        public BigDecimal readFrom(io.protostuff.Input input) throws java.io.IOException {
+            if (input instanceof BoundedProtostuffInput bounded) {
+                Numbers.checkTextLength(bounded.nextLength(), Numbers.MAX_DECIMAL_TEXT, WHAT);
+            }
+            return Numbers.parseDecimal(input.readString(), WHAT);
+        }
+
+        @Override
+        public void writeTo(io.protostuff.Output output, int number, BigDecimal value, boolean repeated) throws java.io.IOException {
+            output.writeString(number, value.toString(), repeated);
+        }
+
+        @Override
+        public void transfer(io.protostuff.Pipe pipe, io.protostuff.Input input, io.protostuff.Output output, int number,
+                             boolean repeated) throws java.io.IOException {
+            input.transferByteRangeTo(output, true, number, repeated);
+        }
+
+        @Override
+        public Class<?> typeClass() {
+            return BigDecimal.class;
+        }
+    }
+
+    /** A BigInteger inside a POJO, in protostuff's own encoding (two's-complement bytes), with their number checked first. */
+    private static final class BigIntegerDelegate implements io.protostuff.runtime.Delegate<BigInteger> {
+        private static final String WHAT = "BigInteger field";
+
+        @Override
+        public io.protostuff.WireFormat.FieldType getFieldType() {
+            return io.protostuff.WireFormat.FieldType.BYTES;
+        }
+
+        @Override
+        public BigInteger readFrom(io.protostuff.Input input) throws java.io.IOException {
+            if (input instanceof BoundedProtostuffInput bounded) {
+                Numbers.checkByteLength(bounded.nextLength(), WHAT);
+            }
+            return Numbers.fromBytes(input.readByteArray(), WHAT);
+        }
+
+        @Override
+        public void writeTo(io.protostuff.Output output, int number, BigInteger value, boolean repeated) throws java.io.IOException {
+            output.writeByteArray(number, value.toByteArray(), repeated);
+        }
+
+        @Override
+        public void transfer(io.protostuff.Pipe pipe, io.protostuff.Input input, io.protostuff.Output output, int number,
+                             boolean repeated) throws java.io.IOException {
+            input.transferByteRangeTo(output, false, number, repeated);
+        }
+
+        @Override
+        public Class<?> typeClass() {
+            return BigInteger.class;
+        }
+    }
+
     /** Carries a value type inside a Protostuff message as a bytes field encoded by {@link TypedCodecs}. */
     private static final class BytesDelegate<T> implements io.protostuff.runtime.Delegate<T> {
         private final Class<?> type;
@@ -292,12 +372,14 @@ public final class ProtostuffSerializer implements Serializer {
             ByteBuf buf = Unpooled.buffer(32);
             try {
                 codec.write(buf, value);
+                output.writeByteArray(number, ByteBufUtil.getBytes(buf), repeated);
             } catch (java.io.IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new java.io.IOException(e);
+            } finally {
+                buf.release();
             }
-            output.writeByteArray(number, ByteBufUtil.getBytes(buf), repeated);
         }
 
         @Override

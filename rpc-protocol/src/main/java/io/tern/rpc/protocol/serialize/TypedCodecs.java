@@ -11,6 +11,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -68,12 +69,14 @@ final class TypedCodecs {
             Varints.writeVarint(o, b.length);
             o.writeBytes(b);
         }, i -> {
-            byte[] b = new byte[Varints.readCount(i)];
+            byte[] b = new byte[Varints.readElementCount(i, "byte[]")];
             i.readBytes(b);
             return b;
         });
-        scalar(BigDecimal.class, (o, v) -> Varints.writeString(o, ((BigDecimal) v).toString()), i -> new BigDecimal(Varints.readString(i)));
-        scalar(BigInteger.class, (o, v) -> Varints.writeString(o, v.toString()), i -> new BigInteger(Varints.readString(i)));
+        scalar(BigDecimal.class, (o, v) -> Varints.writeString(o, ((BigDecimal) v).toString()),
+                i -> Numbers.parseDecimal(readNumberText(i, Numbers.MAX_DECIMAL_TEXT, "BigDecimal"), "BigDecimal"));
+        scalar(BigInteger.class, (o, v) -> Varints.writeString(o, v.toString()),
+                i -> Numbers.parseInteger(readNumberText(i, Numbers.MAX_INTEGER_TEXT, "BigInteger"), "BigInteger"));
         scalar(Date.class, (o, v) -> o.writeLong(((Date) v).getTime()), i -> new Date(i.readLong()));
         scalar(UUID.class, (o, v) -> {
             o.writeLong(((UUID) v).getMostSignificantBits());
@@ -155,8 +158,11 @@ final class TypedCodecs {
         }
         if (raw.isArray()) {
             Class<?> component = raw.getComponentType();
+            if (component.isPrimitive()) {
+                return new PrimitiveArrayCodec(component, "array " + where);
+            }
             Type genericComponent = type instanceof java.lang.reflect.GenericArrayType g ? g.getGenericComponentType() : component;
-            return new ArrayCodec(component, codecFor(genericComponent, where + "[]"));
+            return new ArrayCodec(component, codecFor(genericComponent, where + "[]"), "array " + where);
         }
         if (raw.isRecord()) {
             return new RecordCodec(raw, this, where);
@@ -166,14 +172,15 @@ final class TypedCodecs {
             if (factory == null) {
                 throw ProtostuffSerializer.unsupported(where, raw, "is not a java.util map type that can be rebuilt; declare Map, HashMap, LinkedHashMap or TreeMap");
             }
-            return new MapCodec(factory, codecFor(Types.argument(type, 0), where + "<key>"), codecFor(Types.argument(type, 1), where + "<value>"));
+            return new MapCodec(factory, codecFor(Types.argument(type, 0), where + "<key>"), codecFor(Types.argument(type, 1), where + "<value>"),
+                    "map " + where);
         }
         if (Collection.class.isAssignableFrom(raw)) {
             IntFunction<Collection<Object>> factory = collectionFactory(raw);
             if (factory == null) {
                 throw ProtostuffSerializer.unsupported(where, raw, "is not a java.util collection type that can be rebuilt; declare List, Set or a java.util implementation");
             }
-            return new CollectionCodec(factory, codecFor(Types.argument(type, 0), where + "<element>"));
+            return new CollectionCodec(factory, codecFor(Types.argument(type, 0), where + "<element>"), "collection " + where);
         }
         if (raw == Object.class || raw.isInterface() || Modifier.isAbstract(raw.getModifiers()) || AllowList.isJdk(raw)) {
             throw ProtostuffSerializer.unsupported(where, raw, "is polymorphic or a JDK internal type; protostuff would have to load a class named by the peer."
@@ -242,6 +249,19 @@ final class TypedCodecs {
 
     private static void textual(Class<?> type, java.util.function.Function<String, Object> parse) {
         scalar(type, (o, v) -> Varints.writeString(o, v.toString()), i -> parse.apply(Varints.readString(i)));
+    }
+
+    /** The text of a number, refused by its length before the String is made; its digits are checked by {@link Numbers}. */
+    private static String readNumberText(ByteBuf in, int maxLength, String what) {
+        long announced = Varints.readAnnouncedLength(in);
+        if (announced < 0) {
+            throw new CorruptBodyException(what + " without text");
+        }
+        Numbers.checkTextLength(announced, maxLength, what);
+        int len = Varints.checkLeft(in, announced);
+        String text = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+        in.skipBytes(len);
+        return text;
     }
 
     private static int zigzag(int v) {
@@ -321,28 +341,118 @@ final class TypedCodecs {
         }
     }
 
-    private record ArrayCodec(Class<?> component, ValueCodec element) implements ValueCodec {
+    private record ArrayCodec(Class<?> component, ValueCodec element, String what) implements ValueCodec {
         @Override
         public void write(ByteBuf out, Object value) throws Exception {
-            int n = Array.getLength(value);
-            Varints.writeVarint(out, n);
-            for (int i = 0; i < n; i++) {
-                element.write(out, Array.get(value, i));
+            Object[] array = (Object[]) value;
+            Varints.writeVarint(out, array.length);
+            for (Object o : array) {
+                element.write(out, o);
             }
         }
 
         @Override
         public Object read(ByteBuf in) throws Exception {
-            int n = Varints.readCount(in);
-            Object array = Array.newInstance(component, n);
+            int n = Varints.readElementCount(in, what);
+            Object[] array = (Object[]) Array.newInstance(component, n);
             for (int i = 0; i < n; i++) {
-                Array.set(array, i, element.read(in));
+                array[i] = element.read(in);
             }
             return array;
         }
     }
 
-    private record CollectionCodec(IntFunction<Collection<Object>> factory, ValueCodec element) implements ValueCodec {
+    /** Arrays of a primitive type, element by element in the encoding of its boxed scalar, without boxing. */
+    private record PrimitiveArrayCodec(Class<?> component, String what) implements ValueCodec {
+        @Override
+        public void write(ByteBuf out, Object value) {
+            int n = Array.getLength(value);
+            Varints.writeVarint(out, n);
+            if (value instanceof int[] a) {
+                for (int v : a) {
+                    Varints.writeVarint(out, zigzag(v));
+                }
+            } else if (value instanceof long[] a) {
+                for (long v : a) {
+                    Varints.writeVarlong(out, zigzag(v));
+                }
+            } else if (value instanceof double[] a) {
+                for (double v : a) {
+                    out.writeDouble(v);
+                }
+            } else if (value instanceof float[] a) {
+                for (float v : a) {
+                    out.writeFloat(v);
+                }
+            } else if (value instanceof boolean[] a) {
+                for (boolean v : a) {
+                    out.writeBoolean(v);
+                }
+            } else if (value instanceof short[] a) {
+                for (short v : a) {
+                    out.writeShort(v);
+                }
+            } else {
+                for (char v : (char[]) value) {
+                    out.writeChar(v);
+                }
+            }
+        }
+
+        @Override
+        public Object read(ByteBuf in) {
+            int n = Varints.readElementCount(in, what);
+            if (component == int.class) {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = unzigzag(Varints.readVarint(in));
+                }
+                return a;
+            }
+            if (component == long.class) {
+                long[] a = new long[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = unzigzag(Varints.readVarlong(in));
+                }
+                return a;
+            }
+            if (component == double.class) {
+                double[] a = new double[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = in.readDouble();
+                }
+                return a;
+            }
+            if (component == float.class) {
+                float[] a = new float[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = in.readFloat();
+                }
+                return a;
+            }
+            if (component == boolean.class) {
+                boolean[] a = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = in.readBoolean();
+                }
+                return a;
+            }
+            if (component == short.class) {
+                short[] a = new short[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = in.readShort();
+                }
+                return a;
+            }
+            char[] a = new char[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = in.readChar();
+            }
+            return a;
+        }
+    }
+
+    private record CollectionCodec(IntFunction<Collection<Object>> factory, ValueCodec element, String what) implements ValueCodec {
         @Override
         public void write(ByteBuf out, Object value) throws Exception {
             Collection<?> c = (Collection<?>) value;
@@ -354,7 +464,7 @@ final class TypedCodecs {
 
         @Override
         public Object read(ByteBuf in) throws Exception {
-            int n = Varints.readCount(in);
+            int n = Varints.readElementCount(in, what);
             Collection<Object> c = factory.apply(n);
             for (int i = 0; i < n; i++) {
                 c.add(element.read(in));
@@ -363,7 +473,7 @@ final class TypedCodecs {
         }
     }
 
-    private record MapCodec(IntFunction<Map<Object, Object>> factory, ValueCodec key, ValueCodec value) implements ValueCodec {
+    private record MapCodec(IntFunction<Map<Object, Object>> factory, ValueCodec key, ValueCodec value, String what) implements ValueCodec {
         @Override
         public void write(ByteBuf out, Object v) throws Exception {
             Map<?, ?> m = (Map<?, ?>) v;
@@ -376,7 +486,7 @@ final class TypedCodecs {
 
         @Override
         public Object read(ByteBuf in) throws Exception {
-            int n = Varints.readCount(in);
+            int n = Varints.readElementCount(in, what);
             Map<Object, Object> m = factory.apply(n);
             for (int i = 0; i < n; i++) {
                 m.put(key.read(in), value.read(in));

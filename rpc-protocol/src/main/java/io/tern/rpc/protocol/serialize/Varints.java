@@ -50,11 +50,29 @@ public final class Varints {
         throw new CorruptBodyException("malformed varlong");
     }
 
-    /** A count (collection size, array length) that cannot exceed the bytes left, as each element takes at least one. */
+    /**
+     * A size in bytes (a message length, a byte run) that cannot exceed the bytes left. Counts of decoded elements
+     * use {@link #readElementCount}, which also spends them from the body's {@link DecodeBudget}.
+     */
     public static int readCount(ByteBuf in) {
         int count = readVarint(in);
         if (count < 0 || count > in.readableBytes()) {
-            throw new CorruptBodyException("element count " + (count & 0xFFFFFFFFL) + " exceeds the " + in.readableBytes() + " bytes left in the body");
+            throw new CorruptBodyException("size " + (count & 0xFFFFFFFFL) + " exceeds the " + in.readableBytes() + " bytes left in the body");
+        }
+        return count;
+    }
+
+    /**
+     * An element count (collection or map size, array length) announced by the peer: spent from the open
+     * {@link DecodeBudget} before the caller allocates for it, and never more than the bytes left, as each element
+     * takes at least one. {@code what} names the value in the error.
+     */
+    public static int readElementCount(ByteBuf in, String what) {
+        int count = readVarint(in);
+        DecodeBudget.spend(count & 0xFFFFFFFFL, what);
+        if (count < 0 || count > in.readableBytes()) {
+            throw new CorruptBodyException(what + " announces " + (count & 0xFFFFFFFFL) + " elements but only " + in.readableBytes()
+                    + " bytes are left in the body (each element takes at least one)");
         }
         return count;
     }
@@ -70,17 +88,51 @@ public final class Varints {
         ByteBufUtil.reserveAndWriteUtf8(out, s, len);
     }
 
+    /** Reads a string written by {@link #writeString}, spending its length from the body's {@link DecodeBudget}. */
     public static String readString(ByteBuf in) {
-        int lenPlusOne = readVarint(in);
-        if (lenPlusOne == 0) {
+        int len = readStringLength(in);
+        if (len < 0) {
             return null;
         }
-        int len = lenPlusOne - 1;
-        if (len < 0 || len > in.readableBytes()) {
-            throw new CorruptBodyException("string length " + len + " exceeds the " + in.readableBytes() + " bytes left in the body");
-        }
+        DecodeBudget.spend(len, "string");
         String s = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
         in.skipBytes(len);
         return s;
+    }
+
+    /**
+     * The byte length of the string at the reader index, whose bytes follow it, or -1 for null; checked against the
+     * bytes left, not spent (for readers that check their own limit before making the String).
+     */
+    public static int readStringLength(ByteBuf in) {
+        long len = readAnnouncedLength(in);
+        return len < 0 ? -1 : checkLeft(in, len);
+    }
+
+    /**
+     * As {@link #readStringLength(ByteBuf)}, refusing a length over {@code max} bytes first, with an error naming
+     * {@code what} and the limit.
+     */
+    public static int readStringLength(ByteBuf in, int max, String what) {
+        long len = readAnnouncedLength(in);
+        if (len < 0) {
+            return -1;
+        }
+        if (len > max) {
+            throw new CorruptBodyException(what + " of " + len + " bytes, over the limit of " + max + " bytes");
+        }
+        return checkLeft(in, len);
+    }
+
+    /** The length a string's prefix announces (unsigned), or -1 for null; nothing checked yet. */
+    static long readAnnouncedLength(ByteBuf in) {
+        return (readVarint(in) & 0xFFFFFFFFL) - 1;
+    }
+
+    static int checkLeft(ByteBuf in, long len) {
+        if (len > in.readableBytes()) {
+            throw new CorruptBodyException("string length " + len + " exceeds the " + in.readableBytes() + " bytes left in the body");
+        }
+        return (int) len;
     }
 }
