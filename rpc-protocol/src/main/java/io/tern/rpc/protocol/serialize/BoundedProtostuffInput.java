@@ -95,7 +95,12 @@ final class BoundedProtostuffInput implements Input {
     @Override
     public <T> T mergeObject(T value, Schema<T> schema) throws IOException {
         T message = value == null ? schema.newMessage() : value;
-        schema.mergeFrom(this, message);
+        DecodeBudget.descend(schema.messageFullName());
+        try {
+            schema.mergeFrom(this, message);
+        } finally {
+            DecodeBudget.ascend();
+        }
         if (!schema.isInitialized(message)) {
             throw new UninitializedMessageException(message, schema);
         }

@@ -20,6 +20,12 @@ public final class DecodeBudget {
     /** Largest absolute scale of a BigDecimal: a huge exponent makes later arithmetic and formatting explode. */
     public static final int MAX_NUMBER_SCALE = 4096;
 
+    /**
+     * Deepest nesting of messages and records a body may hold: refused before the stack runs out, because a
+     * StackOverflowError can strike inside a class initialiser and poison that class for the JVM's life.
+     */
+    public static final int MAX_DEPTH = 256;
+
     private static final long INACTIVE = Long.MAX_VALUE;
     private static final FastThreadLocal<DecodeBudget> CURRENT = new FastThreadLocal<>() {
         @Override
@@ -30,6 +36,7 @@ public final class DecodeBudget {
 
     private long left = INACTIVE;
     private long granted;
+    private int depth;
 
     private DecodeBudget() {
     }
@@ -68,6 +75,19 @@ public final class DecodeBudget {
                     + b.left + " of " + b.granted + " left: " + BASE + " plus one per body byte)");
         }
         b.left -= elements;
+    }
+
+    /** Enters one level of nesting ({@code what}: the nested type); pair with {@link #ascend()} in a finally block. */
+    public static void descend(String what) {
+        DecodeBudget b = CURRENT.get();
+        if (b.depth >= MAX_DEPTH) {
+            throw new CorruptBodyException(what + " is nested more than " + MAX_DEPTH + " levels deep");
+        }
+        b.depth++;
+    }
+
+    public static void ascend() {
+        CURRENT.get().depth--;
     }
 
     /** Refuses a number of more than {@link #MAX_NUMBER_DIGITS} digits before it is parsed. */

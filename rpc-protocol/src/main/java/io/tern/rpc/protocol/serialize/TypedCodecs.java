@@ -108,6 +108,8 @@ final class TypedCodecs {
     }
 
     private final ProtostuffSerializer protostuff;
+    /** Records whose codec is being built on this thread: a record type that contains itself cannot be carried. */
+    private static final ThreadLocal<java.util.Set<Class<?>>> RECORDS_BEING_BUILT = ThreadLocal.withInitial(java.util.HashSet::new);
 
     TypedCodecs(ProtostuffSerializer protostuff) {
         this.protostuff = protostuff;
@@ -165,7 +167,15 @@ final class TypedCodecs {
             return new ArrayCodec(component, codecFor(genericComponent, where + "[]"), "array " + where);
         }
         if (raw.isRecord()) {
-            return new RecordCodec(raw, this, where);
+            java.util.Set<Class<?>> building = RECORDS_BEING_BUILT.get();
+            if (!building.add(raw)) {
+                throw ProtostuffSerializer.unsupported(where, raw, "is a record that contains itself; declare a class for recursive data");
+            }
+            try {
+                return new RecordCodec(raw, this, where);
+            } finally {
+                building.remove(raw);
+            }
         }
         if (Map.class.isAssignableFrom(raw)) {
             IntFunction<Map<Object, Object>> factory = mapFactory(raw);
@@ -499,8 +509,10 @@ final class TypedCodecs {
         private final MethodHandle[] accessors;
         private final ValueCodec[] codecs;
         private final MethodHandle constructor;
+        private final Class<?> type;
 
         RecordCodec(Class<?> type, TypedCodecs codecs, String where) {
+            this.type = type;
             RecordComponent[] components = type.getRecordComponents();
             this.accessors = new MethodHandle[components.length];
             this.codecs = new ValueCodec[components.length];
@@ -539,8 +551,13 @@ final class TypedCodecs {
         @Override
         public Object read(ByteBuf in) throws Exception {
             Object[] args = new Object[codecs.length];
-            for (int i = 0; i < codecs.length; i++) {
-                args[i] = codecs[i].read(in);
+            DecodeBudget.descend(type.getName());
+            try {
+                for (int i = 0; i < codecs.length; i++) {
+                    args[i] = codecs[i].read(in);
+                }
+            } finally {
+                DecodeBudget.ascend();
             }
             try {
                 return constructor.invokeExact(args);
