@@ -45,7 +45,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread that is ready to run can wait one or two scheduler slices (tens of ms) for a core, a young GC pauses every
  * thread for 5-30 ms, and a legitimate piece of work that a defended victim still does on its I/O thread (inflating
  * an 8 MiB body, copying a 2 MiB frame) takes 10-40 ms. 250 ms covers their sum with margin, and is still far below
- * what every attack here does to an undefended victim (seconds of stall, or no answer at all).
+ * what every attack here does to an undefended victim (seconds of stall, or no answer at all). On top of the bound,
+ * a probe may take as long as the longest stall of the whole process measured meanwhile (a thread that only sleeps
+ * 1 ms at a time, as jHiccup does): a stall that also held that thread came from the machine or the collector, not
+ * from the victim's I/O thread (a busy I/O thread does not delay it: the machine has a second core). Measured here
+ * (load average 6 on 2 cores from parallel builds), in the attacks the current code already withstands: probe maxima
+ * of 6 to 163 ms, whole-process stalls of up to 81 ms.
  *
  * <p>Memory bounds, measured against a baseline taken after a full GC, sampled every 2 ms:
  * <ul>
@@ -190,6 +195,7 @@ final class AttackHarness implements AutoCloseable {
         long baseRetained = retainedHeap();
         long baseHeap = heapUsed();
         long baseDirect = directMemory();
+        long baseGcMillis = gcMillis();
 
         Report report = new Report(name);
         Control control = new Control();
@@ -202,6 +208,7 @@ final class AttackHarness implements AutoCloseable {
         List<Thread> threads = new ArrayList<>();
         try {
             threads.add(daemon(name + "-sampler", () -> sample(probing, peaks, control)));
+            threads.add(daemon(name + "-hiccups", () -> measureHiccups(probing)));
             if (pingPort > 0) {
                 threads.add(daemon(name + "-ping-probe", () -> probeLoop(probing, true, this::pingProbe)));
             }
@@ -244,6 +251,8 @@ final class AttackHarness implements AutoCloseable {
         report.retainedDelta = peaks.retained.get() - baseRetained;
         report.heapDelta = peaks.heap.get() - baseHeap;
         report.directDelta = peaks.direct.get() - baseDirect;
+        report.maxHiccupMs = probing.maxHiccupMs.get();
+        report.gcMillis = gcMillis() - baseGcMillis;
         report.stopReason = control.stopReason;
         report.notes.addAll(control.notes);
         report.warnings.addAll(log.warnings());
@@ -296,6 +305,7 @@ final class AttackHarness implements AutoCloseable {
         volatile int calls;
         final AtomicLong maxPingMs = new AtomicLong(-1);
         final AtomicLong maxCallMs = new AtomicLong(-1);
+        final AtomicLong maxHiccupMs = new AtomicLong();
         final List<String> failures = new CopyOnWriteArrayList<>();
     }
 
@@ -309,10 +319,7 @@ final class AttackHarness implements AutoCloseable {
             } catch (Exception | AssertionError e) {
                 failure = e.toString();
             }
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            if (!probing.running && failure != null) {
-                break; // cut short by the end of the run, not by the victim
-            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0); // a probe still waiting when the attack ended counts too
             max.accumulateAndGet(ms, Math::max);
             if (ping) {
                 probing.pings++;
@@ -324,6 +331,27 @@ final class AttackHarness implements AutoCloseable {
             }
             pace(PROBE_PACING_MS);
         }
+    }
+
+    /**
+     * The longest time a thread that only sleeps 1 ms at a time was kept from running: a stall of the whole process
+     * (collector pause, machine overload) rather than of the victim's I/O thread.
+     */
+    private static void measureHiccups(Probing probing) {
+        while (probing.running) {
+            long t0 = System.nanoTime();
+            pace(1);
+            long lateMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) - 1;
+            probing.maxHiccupMs.accumulateAndGet(lateMs, Math::max);
+        }
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
     }
 
     private static void sample(Probing probing, Peaks peaks, Control control) {
@@ -452,6 +480,8 @@ final class AttackHarness implements AutoCloseable {
         long retainedDelta;
         long heapDelta;
         long directDelta;
+        long maxHiccupMs;
+        long gcMillis;
         final List<String> fatal = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
@@ -474,11 +504,14 @@ final class AttackHarness implements AutoCloseable {
             if (overran) {
                 failed.add("the attack did not finish within its time limit" + (stuck ? " and is still stuck" : ""));
             }
-            if (maxPingMs > LATENCY_BOUND_MS) {
-                failed.add("a PING on a fresh connection took " + maxPingMs + " ms (bound " + LATENCY_BOUND_MS + " ms)");
+            long allowed = LATENCY_BOUND_MS + maxHiccupMs;
+            if (maxPingMs > allowed) {
+                failed.add("a PING on a fresh connection took " + maxPingMs + " ms (bound " + LATENCY_BOUND_MS + " ms + " + maxHiccupMs
+                        + " ms of whole-process stall)");
             }
-            if (maxCallMs > LATENCY_BOUND_MS) {
-                failed.add("a normal call on another connection took " + maxCallMs + " ms (bound " + LATENCY_BOUND_MS + " ms)");
+            if (maxCallMs > allowed) {
+                failed.add("a normal call on another connection took " + maxCallMs + " ms (bound " + LATENCY_BOUND_MS + " ms + "
+                        + maxHiccupMs + " ms of whole-process stall)");
             }
             if (!probeFailures.isEmpty()) {
                 failed.add(probeFailures.size() + " probe(s) failed, first: " + probeFailures.get(0));
@@ -522,9 +555,9 @@ final class AttackHarness implements AutoCloseable {
 
         void print() {
             // one line per attack in the test output: the observed maxima for the report
-            System.out.printf("HOSTILE %s: maxPing=%d ms, maxCall=%d ms, probes=%d/%d, retainedHeap+=%d MiB, heap+=%d MiB, direct+=%d MiB,"
-                            + " attack=%d ms, warnLines=%d%s%s%s%n", name, maxPingMs, maxCallMs, pings, calls, mib(retainedDelta), mib(heapDelta),
-                    mib(directDelta), attackMillis, warnings.size(), stopReason == null ? "" : ", stopped: " + stopReason,
+            System.out.printf("HOSTILE %s: maxPing=%d ms, maxCall=%d ms, probes=%d/%d, hiccup=%d ms, gc=%d ms, retainedHeap+=%d MiB, heap+=%d MiB,"
+                            + " direct+=%d MiB, attack=%d ms, warnLines=%d%s%s%s%n", name, maxPingMs, maxCallMs, pings, calls, maxHiccupMs, gcMillis,
+                    mib(retainedDelta), mib(heapDelta), mib(directDelta), attackMillis, warnings.size(), stopReason == null ? "" : ", stopped: " + stopReason,
                     notes.isEmpty() ? "" : ", " + String.join("; ", notes), attackFailure == null ? "" : ", FAILED: " + describe(attackFailure));
         }
 
@@ -540,6 +573,7 @@ final class AttackHarness implements AutoCloseable {
 
         static RootLog attach() {
             RootLog l = new RootLog();
+            l.appender.setContext(l.root.getLoggerContext());
             l.appender.start();
             l.root.addAppender(l.appender);
             return l;

@@ -236,11 +236,6 @@ final class HostileBodies {
 
     // ---------------------------------------------------------------- helpers
 
-    /** {@code bytes} compressed with gzip (for sizes on the wire in messages). */
-    static int gzipSize(byte[] bytes) {
-        return Wire.gzip(bytes).length;
-    }
-
     /** The body of a benign REQUEST for {@code hello(name)} with these attachments. */
     static byte[] helloBody(byte[] attachments, String name) {
         return Wire.concat(routingPrefix(io.tern.rpc.testsupport.Greeter.class, "hello", String.class), attachments, typedString(name));
