@@ -85,7 +85,7 @@ final class ProxyHandler implements InvocationHandler {
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
         CompletableFuture<Object> result = invoker.invoke(invocation).thenApply(unwrap);
         if (pm.async) {
-            return result;
+            return context == null ? result : completingWith(context, result);
         }
         try {
             return result.get();
@@ -96,6 +96,22 @@ final class ProxyHandler implements InvocationHandler {
             result.cancel(false);
             throw new RpcException(Status.INTERNAL_ERROR, "interrupted while waiting for " + pm.spec.description() + " on " + target, true, e);
         }
+    }
+
+    /**
+     * The caller's future, completed with the provider-side context set: continuations that run on completion
+     * (a {@code thenCompose} making the next hop's call) keep the incoming deadline and no-retry mark.
+     */
+    private static CompletableFuture<Object> completingWith(RpcContext context, CompletableFuture<Object> result) {
+        CompletableFuture<Object> withContext = new CompletableFuture<>();
+        result.whenComplete((value, error) -> context.wrap(() -> {
+            if (error == null) {
+                withContext.complete(value);
+            } else {
+                withContext.completeExceptionally(error);
+            }
+        }).run());
+        return withContext;
     }
 
     private Object unwrap(RpcResponse response) {

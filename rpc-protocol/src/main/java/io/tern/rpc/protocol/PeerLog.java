@@ -7,17 +7,17 @@ import java.util.function.LongSupplier;
 
 /**
  * Log lines a peer can trigger, rate-limited per peer address: each address has a bucket of {@link #BURST} lines
- * that refills at one line per {@link #REFILL_NANOS} (100 ms); events beyond it are only counted, and the next line
- * logged for that address says how many were left out. A peer that sends 10^5 bad frames a second thus writes at
- * most {@code BURST} lines, then ten a second, instead of 10^5 — while a handful of bad connections each still get
+ * that refills at one line per {@link #REFILL_NANOS} (a second); events beyond it are only counted, and the next line
+ * logged for that address says how many were suppressed. A peer that sends 10^5 bad frames a second thus writes at
+ * most {@code BURST} lines, then one a second, instead of 10^5 — while a handful of bad connections each still get
  * their own line naming the peer (SPEC §2).
  *
  * <p>At most {@link #MAX_PEERS} addresses are tracked apart; beyond that, events share one bucket, so the table
  * cannot be grown by a peer that changes addresses. Each server and client has its own.
  */
 public final class PeerLog {
-    static final int BURST = 50;
-    static final long REFILL_NANOS = 100_000_000L;
+    static final int BURST = 16;
+    static final long REFILL_NANOS = 1_000_000_000L;
     static final int MAX_PEERS = 1024;
     private static final String OTHERS = "(other peers)";
 
@@ -87,7 +87,7 @@ public final class PeerLog {
             left = bucket.suppressed;
             bucket.suppressed = 0;
         }
-        return left == 0 ? "" : " (" + left + " more like this from " + key + " were not logged)";
+        return left == 0 ? "" : " (" + left + " more like this from " + key + " suppressed)";
     }
 
     /** The host part of {@code host:port} (as {@link FrameDecoder#peer} formats it): one peer is one address, whatever its port. */

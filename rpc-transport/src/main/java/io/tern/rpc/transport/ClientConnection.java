@@ -491,7 +491,8 @@ public final class ClientConnection {
          * silent for 3 heartbeat intervals). A legitimate provider sends one PING per drain, so this never stalls calls.
          */
         private void onPing(ChannelHandlerContext ctx, int id) {
-            writes.write(FrameHeader.control(ctx.alloc(), MessageType.PONG, id));
+            // written in this read batch (not queued), so the channel's writability sees it at once
+            batch.write(ctx.channel(), FrameHeader.control(ctx.alloc(), MessageType.PONG, id));
             if (!ctx.channel().isWritable() && ctx.channel().config().isAutoRead()) {
                 ctx.channel().config().setAutoRead(false);
                 client.peerLog().warn(log, address, "provider " + address + " sends PINGs without reading the PONGs; not reading from it until it does");

@@ -3,10 +3,17 @@ package io.tern.rpc.transport;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 
 /**
  * The request a provider thread is serving: its attachments and its deadline. A proxy called from inside a
  * provider method reads it to use only the time that is left and to pass on the no-retry mark.
+ *
+ * <p>It is set while the method runs on its thread. Code that continues the request elsewhere carries it along:
+ * futures returned by Tern proxies called under a context complete with that context set (so a {@code thenCompose}
+ * that makes the next call sees it); for your own executors, wrap them with {@link #propagating(Executor)} or wrap
+ * tasks with {@link #wrap(Runnable)} (as gRPC's {@code Context.wrap}).
  */
 public class RpcContext {
     // Netty's I/O and Tern's business threads are FastThreadLocalThreads: an indexed slot, no hash map entry
@@ -26,6 +33,41 @@ public class RpcContext {
     /** The context of the request this thread is serving, or null outside a provider method. */
     public static RpcContext current() {
         return CURRENT.get();
+    }
+
+    /**
+     * An executor that runs each task with the context that was current when the task was submitted (none if none
+     * was), so onward calls from the task keep the request's deadline and no-retry mark.
+     */
+    public static Executor propagating(Executor executor) {
+        return task -> {
+            RpcContext captured = CURRENT.get();
+            executor.execute(captured == null ? task : captured.wrap(task));
+        };
+    }
+
+    /** {@code task}, run with this context set on whatever thread runs it. */
+    public Runnable wrap(Runnable task) {
+        return () -> {
+            RpcContext previous = enter(this);
+            try {
+                task.run();
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** {@code task}, called with this context set on whatever thread calls it. */
+    public <T> Callable<T> wrap(Callable<T> task) {
+        return () -> {
+            RpcContext previous = enter(this);
+            try {
+                return task.call();
+            } finally {
+                restore(previous);
+            }
+        };
     }
 
     static RpcContext enter(RpcContext context) {

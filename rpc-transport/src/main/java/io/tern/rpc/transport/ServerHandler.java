@@ -45,6 +45,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private final RpcServer server;
     private final InboundBudget.Share inbound;
+    /** Calls of this connection admitted and not yet answered. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** In-flight calls at which this connection stops being read: a quarter of what the executor admits (at least 64). */
+    private final int pauseAt;
     private WriteQueue writes;
     private final BatchWrites batch = new BatchWrites();
     /** The last routing prefix seen on this connection (unpooled heap bytes) and where it led. */
@@ -57,6 +61,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     ServerHandler(RpcServer server, InboundBudget.Share inbound) {
         this.server = server;
         this.inbound = inbound;
+        this.pauseAt = Math.max(64, (server.config().executorThreads() + server.config().executorQueue()) / 4);
     }
 
     @Override
@@ -245,11 +250,14 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         }
         body.holdsReservation = true;
         call.large = body;
-        server.callStarted();
+        if (!admit(ctx, call)) {
+            body.release();
+            return true;
+        }
         try {
             server.executor().execute(call);
         } catch (RejectedExecutionException e) {
-            server.callFinished();
+            callEnded(ctx);
             body.release();
             replyBusy(ctx, call);
         }
@@ -273,13 +281,54 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        // backpressure: a client that does not read its responses stops being read, so memory stays bounded
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        updateAutoRead(ctx);
         super.channelWritabilityChanged(ctx);
     }
 
-    private void dispatch(ChannelHandlerContext ctx, ExportedService service, ServerCall call) {
+    /**
+     * Backpressure: a connection is read only while its client reads its responses (outbound under the write
+     * water mark) and it holds fewer than {@link #pauseAt} calls in flight, so neither its buffered responses nor
+     * its share of the business executor grow without bound. Event loop only.
+     */
+    private void updateAutoRead(ChannelHandlerContext ctx) {
+        boolean read = ctx.channel().isWritable() && inFlight.get() < pauseAt;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    /**
+     * Counts a call against the server and this connection; false (and a SERVER_BUSY answer) past the connection's
+     * hard share. Past its soft share the connection stops being read until half of its calls are done.
+     */
+    private boolean admit(ChannelHandlerContext ctx, ServerCall call) {
+        int n = inFlight.incrementAndGet();
+        if (n > 2 * pauseAt) {
+            inFlight.decrementAndGet();
+            reply(ctx, call.id, call.serializer, RpcResponse.status(Status.SERVER_BUSY, "connection from " + FrameDecoder.peer(ctx.channel().remoteAddress())
+                    + " already has " + (n - 1) + " calls in flight at provider " + FrameDecoder.peer(ctx.channel().localAddress())
+                    + ", its share of rpc.server.executor-threads + rpc.server.executor-queue"), null);
+            return false;
+        }
+        if (n == pauseAt) {
+            updateAutoRead(ctx);
+        }
         server.callStarted();
+        return true;
+    }
+
+    /** A call admitted by {@link #admit} ended (answered, refused, or never to run). Any thread. */
+    private void callEnded(ChannelHandlerContext ctx) {
+        server.callFinished();
+        if (inFlight.decrementAndGet() == pauseAt / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.executor().execute(() -> updateAutoRead(ctx));
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, ExportedService service, ServerCall call) {
+        if (!admit(ctx, call)) {
+            return;
+        }
         if (service.mode() == ExportedService.ExecutionMode.DIRECT) {
             call.run();
             return;
@@ -287,7 +336,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         try {
             server.executor().execute(call);
         } catch (RejectedExecutionException e) {
-            server.callFinished();
+            callEnded(ctx);
             replyBusy(ctx, call);
         }
     }
@@ -325,6 +374,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && inFlight.get() > 0 && ctx.channel().isWritable()) {
+            return; // not read because its own calls are still running (see updateAutoRead), not because it is idle
+        }
         if (evt instanceof IdleStateEvent) {
             String peer = FrameDecoder.peer(ctx.channel().remoteAddress());
             server.peerLog().info(log, peer, "Closing idle connection from " + peer + " (no inbound bytes read for " + server.config().idleTimeout().toMillis()
@@ -419,7 +471,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             try {
                 reply(ctx, id, serializer, response, method.codecs().resultCodec(serializer));
             } finally {
-                server.callFinished();
+                callEnded(ctx);
             }
         }
     }

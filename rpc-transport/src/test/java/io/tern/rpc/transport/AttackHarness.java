@@ -81,6 +81,8 @@ final class AttackHarness implements AutoCloseable {
     static final int MAX_WARN_LINES = 50;
     /** Probe rounds of each kind that must complete while the attack runs, or the attack was too short to judge. */
     static final int MIN_PROBES = 3;
+    /** Probing lasts at least this long from the attack's start, however fast the attack was refused. */
+    static final long MIN_WINDOW_MS = 400;
     private static final long HEAP_BOUND = HEAP_BOUND_MIB << 20;
     private static final long DIRECT_BOUND = DIRECT_BOUND_MIB << 20;
     private static final long PROBE_PACING_MS = 10;
@@ -235,6 +237,12 @@ final class AttackHarness implements AutoCloseable {
                 report.stuck = attacker.isAlive();
             }
             report.attackMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            // an attack refused at once is over before the probes have run: keep probing its aftermath (work it
+            // queued on I/O or business threads) for a minimum window
+            long windowEnd = start + TimeUnit.MILLISECONDS.toNanos(MIN_WINDOW_MS);
+            while (System.nanoTime() - windowEnd < 0 && probing.pings + probing.calls < 2 * MIN_PROBES + 2) {
+                Thread.sleep(5);
+            }
         } finally {
             probing.running = false;
             for (Thread t : threads) {

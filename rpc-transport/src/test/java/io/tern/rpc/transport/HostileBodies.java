@@ -33,12 +33,8 @@ import java.util.Arrays;
  */
 final class HostileBodies {
     /** Protostuff runtime array schema field numbers (io.protostuff.runtime.ArraySchemas): length, then data. */
-    private static final int PROTOSTUFF_ARRAY_LEN = 1;
-    private static final int PROTOSTUFF_ARRAY_DATA = 2;
     private static final int WIRE_VARINT = 0;
     private static final int WIRE_LENGTH_DELIMITED = 2;
-    private static final int WIRE_START_GROUP = 3;
-    private static final int WIRE_END_GROUP = 4;
 
     private HostileBodies() {
     }
@@ -214,19 +210,21 @@ final class HostileBodies {
     // ---------------------------------------------------------------- attack 5: arrays in Protostuff POJOs
 
     /**
-     * A Protostuff POJO (presence, length, message) whose array field {@code field} (a group, as Protostuff's runtime
-     * array schema writes it) announces {@code announced} elements and carries none.
+     * A Protostuff POJO (presence, length, message) whose array field {@code field} announces {@code announced}
+     * elements and carries none. Array fields travel as a bytes field holding the typed array encoding (presence
+     * byte, varint count, elements); Protostuff's own array schema (a group whose length field announces the count)
+     * is refused by the bounded input before anything is allocated (rpc-protocol's ProtostuffBudgetTest).
      */
     static byte[] protostuffArrayField(int field, int announced) {
-        byte[] message = Wire.concat(tag(field, WIRE_START_GROUP), tag(PROTOSTUFF_ARRAY_LEN, WIRE_VARINT), varint(announced),
-                tag(field, WIRE_END_GROUP));
+        byte[] array = Wire.concat(new byte[]{1}, varint(announced));
+        byte[] message = Wire.concat(tag(field, WIRE_LENGTH_DELIMITED), varint(array.length), array);
         return Wire.concat(new byte[]{1}, varint(message.length), message);
     }
 
     /** A well-formed one-element int array field, to check the layout above against the real codec. */
     static byte[] protostuffOneIntArray(int field, int value) {
-        byte[] message = Wire.concat(tag(field, WIRE_START_GROUP), tag(PROTOSTUFF_ARRAY_LEN, WIRE_VARINT), varint(1),
-                tag(PROTOSTUFF_ARRAY_DATA, WIRE_VARINT), varint(value), tag(field, WIRE_END_GROUP));
+        byte[] array = Wire.concat(new byte[]{1}, varint(1), varint(value << 1 ^ value >> 31));
+        byte[] message = Wire.concat(tag(field, WIRE_LENGTH_DELIMITED), varint(array.length), array);
         return Wire.concat(new byte[]{1}, varint(message.length), message);
     }
 
