@@ -41,13 +41,23 @@ public final class ClusterInvoker implements Invoker {
     private final RetryBudget budget;
     private final BackupPolicy backup;
     private final LatencyTracker latencies;
+    /** Longest an attempt may take before it is given up (and an idempotent call retried); 0: the whole deadline. */
+    private final long attemptTimeoutNanos;
 
     public ClusterInvoker(Directory directory, LoadBalancer loadBalancer, int retries) {
         this(directory, loadBalancer, retries, new RetryBudget(0.1, 10), BackupPolicy.OFF);
     }
 
-    /** @param retries extra attempts after the first (0 = failfast). */
     public ClusterInvoker(Directory directory, LoadBalancer loadBalancer, int retries, RetryBudget budget, BackupPolicy backup) {
+        this(directory, loadBalancer, retries, budget, backup, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param retries        extra attempts after the first (0 = failfast)
+     * @param attemptTimeout per-attempt timeout (zero: off)
+     */
+    public ClusterInvoker(Directory directory, LoadBalancer loadBalancer, int retries, RetryBudget budget, BackupPolicy backup,
+                          java.time.Duration attemptTimeout) {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be >= 0, was " + retries);
         }
@@ -57,6 +67,7 @@ public final class ClusterInvoker implements Invoker {
         this.budget = budget;
         this.backup = backup;
         this.latencies = new LatencyTracker(backup.percentile() > 0 ? backup.percentile() : 95);
+        this.attemptTimeoutNanos = attemptTimeout.toNanos();
     }
 
     public RetryBudget budget() {
@@ -126,13 +137,24 @@ public final class ClusterInvoker implements Invoker {
             int attempt = attempts++;
             tried.add(endpoint);
             outstanding++;
-            Invocation current = attempt == 0 ? invocation : withAttempt(invocation, attempt);
+            Invocation current = attempt == 0 && !cutByAttemptTimeout() ? invocation
+                    : withAttempt(invocation, attempt, attemptDeadline());
             endpoint.started();
             long startNanos = System.nanoTime();
             CompletableFuture<RpcResponse> attemptFuture = new ConnectionInvoker(endpoint.connection()).invoke(current);
             inFlight.add(attemptFuture);
             attemptFuture.whenComplete((response, error) -> onResult(endpoint, startNanos, response, error));
             return true;
+        }
+
+        /** The deadline of an attempt starting now: the call's, or sooner under a per-attempt timeout. */
+        private long attemptDeadline() {
+            return cutByAttemptTimeout() ? System.nanoTime() + attemptTimeoutNanos : invocation.deadlineNanos();
+        }
+
+        /** Only an idempotent call is cut: it is the only kind that may be retried after a timeout. */
+        private boolean cutByAttemptTimeout() {
+            return attemptTimeoutNanos > 0 && invocation.idempotent() && invocation.deadlineNanos() - System.nanoTime() > attemptTimeoutNanos;
         }
 
         private Endpoint pick() {
@@ -271,13 +293,14 @@ public final class ClusterInvoker implements Invoker {
         return invocation.request().attachment(RpcRequest.NO_RETRY) != null;
     }
 
-    private static Invocation withAttempt(Invocation invocation, int attempt) {
+    /** The invocation of attempt {@code attempt}, due by {@code deadlineNanos}; the provider is told that deadline. */
+    private static Invocation withAttempt(Invocation invocation, int attempt, long deadlineNanos) {
         RpcRequest r = invocation.request();
         Map<String, String> attachments = Attachments.copyOf(r.attachments());
         attachments.put(RpcRequest.ATTEMPT, Integer.toString(attempt));
-        attachments.put(RpcRequest.DEADLINE_MS, Long.toString(invocation.remainingMillis()));
+        attachments.put(RpcRequest.DEADLINE_MS, Long.toString(Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L)));
         RpcRequest copy = new RpcRequest(r.serviceKey(), r.methodName(), r.parameterTypes(), r.arguments(), attachments);
-        return new Invocation(copy, invocation.spec(), invocation.idempotent(), invocation.deadlineNanos());
+        return new Invocation(copy, invocation.spec(), invocation.idempotent(), deadlineNanos);
     }
 
     private static String describe(List<Endpoint> endpoints) {

@@ -40,6 +40,7 @@ public final class Reference<T> {
     private double retryBudgetRatio = 0.1;
     private int retryBudgetMinPerSecond = 10;
     private Duration warmup = Duration.ofSeconds(10);
+    private Duration attemptTimeout = Duration.ZERO;
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -160,6 +161,19 @@ public final class Reference<T> {
         return this;
     }
 
+    /**
+     * Per-attempt timeout (rpc.consumer.attempt-timeout, default 0: off, each attempt may use the whole deadline):
+     * an attempt of an idempotent method that has not answered within it is given up and retried on another
+     * provider, within the call's deadline and the retry budget (as Envoy's per-try timeout).
+     */
+    public Reference<T> attemptTimeout(Duration perAttempt) {
+        if (perAttempt == null || perAttempt.isNegative()) {
+            throw new IllegalArgumentException("attempt timeout must be >= 0, 0 meaning off (rpc.consumer.attempt-timeout), was " + perAttempt);
+        }
+        this.attemptTimeout = perAttempt;
+        return this;
+    }
+
     /** Weight ramp-up of a newly started provider (rpc.consumer.warmup, default 10s; 0 disables). */
     public Reference<T> warmup(Duration warmup) {
         if (warmup == null || warmup.isNegative()) {
@@ -177,7 +191,7 @@ public final class Reference<T> {
     ClusterInvoker clusterInvoker(Directory directory) {
         LoadBalancer lb = loadBalancer != null ? loadBalancer : LoadBalancers.byName(loadBalance, warmup.toMillis());
         return new ClusterInvoker(directory, lb, cluster.equals("failfast") ? 0 : retries,
-                RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest));
+                RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest), attemptTimeout);
     }
 
     public String serviceKey() {

@@ -459,6 +459,20 @@ public class RpcProperties implements InitializingBean {
         /** A newly started provider's weight ramps up over this long (0s: no warm-up). */
         private Duration warmup = Duration.ofSeconds(10);
 
+        /**
+         * Per-attempt timeout of idempotent calls: an attempt not answered within it is retried on another provider,
+         * within the call's deadline and the retry budget. 0 (default) lets each attempt use the whole deadline.
+         */
+        private Duration attemptTimeout = Duration.ZERO;
+
+        public Duration getAttemptTimeout() {
+            return attemptTimeout;
+        }
+
+        public void setAttemptTimeout(Duration attemptTimeout) {
+            this.attemptTimeout = attemptTimeout;
+        }
+
         /** TCP connect timeout to a provider. */
         private Duration connectTimeout = Duration.ofSeconds(3);
 
@@ -705,7 +719,8 @@ public class RpcProperties implements InitializingBean {
                 .loadBalance(consumer.loadBalance)
                 .backupRequest(consumer.backupRequest)
                 .retryBudget(consumer.retryBudgetRatio, consumer.retryBudgetMinPerSecond)
-                .warmup(consumer.warmup);
+                .warmup(consumer.warmup)
+                .attemptTimeout(consumer.attemptTimeout);
     }
 
     static String blankToNull(String s) {

@@ -64,6 +64,7 @@ class PropertiesBindingTest {
             "rpc.consumer.retry-budget-ratio=0.2",
             "rpc.consumer.retry-budget-min-per-second=20",
             "rpc.consumer.warmup=30s",
+            "rpc.consumer.attempt-timeout=250ms",
             "rpc.consumer.connect-timeout=2s",
             "rpc.consumer.io-threads=2",
             "rpc.consumer.reconnect-backoff-min=100ms",
@@ -139,6 +140,7 @@ class PropertiesBindingTest {
             assertEquals(0.2, k.getRetryBudgetRatio());
             assertEquals(20, k.getRetryBudgetMinPerSecond());
             assertEquals(Duration.ofSeconds(30), k.getWarmup());
+            assertEquals(Duration.ofMillis(250), k.getAttemptTimeout());
             assertEquals(Duration.ofSeconds(2), k.getConnectTimeout());
             assertEquals(2, k.getIoThreads());
             assertEquals(Duration.ofMillis(100), k.getReconnectBackoffMin());
