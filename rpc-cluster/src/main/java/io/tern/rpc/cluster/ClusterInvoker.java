@@ -98,7 +98,17 @@ public final class ClusterInvoker implements Invoker {
     /** One logical call: its attempts (retries and backups), all sharing one deadline and one result. */
     private final class Call {
         final Invocation invocation;
-        final CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        /** The call's result; cancelling it (the caller gave up) cancels every attempt in flight, which sends CANCEL. */
+        final CompletableFuture<RpcResponse> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                if (cancelled) {
+                    abandon();
+                }
+                return cancelled;
+            }
+        };
         final List<Endpoint> tried = new ArrayList<>(2);
         final List<CompletableFuture<RpcResponse>> inFlight = new ArrayList<>(2);
         int attempts;
@@ -249,6 +259,21 @@ public final class ClusterInvoker implements Invoker {
             }
             boolean safe = neverRan || (invocation.idempotent() && (failure instanceof RpcConnectionException || failure instanceof RpcTimeoutException));
             return safe && attempts <= retries && !noRetryMark(invocation) && budget.tryWithdraw();
+        }
+
+        /** The caller cancelled: stop the backup timer and cancel the attempts in flight. */
+        private void abandon() {
+            List<CompletableFuture<RpcResponse>> attempts;
+            synchronized (this) {
+                done = true;
+                if (backupTimer != null) {
+                    backupTimer.cancel();
+                }
+                attempts = new ArrayList<>(inFlight);
+            }
+            for (CompletableFuture<RpcResponse> f : attempts) {
+                f.cancel(false);
+            }
         }
 
         /** Holds the lock. */

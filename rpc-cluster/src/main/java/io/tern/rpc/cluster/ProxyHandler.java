@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
 
 /**
  * Turns a Java call on the service interface into an {@link Invocation}. Async methods (returning
@@ -40,7 +39,6 @@ final class ProxyHandler implements InvocationHandler {
     private final long timeoutNanos;
     private final List<String> exceptionPackages;
     private final Map<Method, ProxyMethod> methods = new HashMap<>();
-    private final Function<RpcResponse, Object> unwrap = this::unwrap;
     private static final Object[] NO_ARGS = new Object[0];
 
     ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
@@ -83,9 +81,11 @@ final class ProxyHandler implements InvocationHandler {
         Attachments attachments = Attachments.ofCall(Math.max(0, budget / 1_000_000L), 0, context != null);
         RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? NO_ARGS : args, attachments);
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
-        CompletableFuture<Object> result = invoker.invoke(invocation).thenApply(unwrap);
+        CompletableFuture<RpcResponse> call = invoker.invoke(invocation);
+        CallResult result = new CallResult(call, pm.async ? context : null);
+        call.whenComplete(result);
         if (pm.async) {
-            return context == null ? result : completingWith(context, result);
+            return result;
         }
         try {
             return result.get();
@@ -99,19 +99,50 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /**
-     * The caller's future, completed with the provider-side context set: continuations that run on completion
-     * (a {@code thenCompose} making the next hop's call) keep the incoming deadline and no-retry mark.
+     * What a proxy method returns: the call's unwrapped result (failures wrapped in CompletionException, as
+     * {@code thenApply} would). Cancelling it (a caller's {@code cancel(true)}) cancels the call, so the provider
+     * gets CANCEL for every attempt in flight. Made under a provider's request, it completes with that request's
+     * {@link RpcContext} set, so continuations that run on completion (a {@code thenCompose} making the next hop's
+     * call) keep the incoming deadline and no-retry mark.
      */
-    private static CompletableFuture<Object> completingWith(RpcContext context, CompletableFuture<Object> result) {
-        CompletableFuture<Object> withContext = new CompletableFuture<>();
-        result.whenComplete((value, error) -> context.wrap(() -> {
-            if (error == null) {
-                withContext.complete(value);
+    private final class CallResult extends CompletableFuture<Object> implements java.util.function.BiConsumer<RpcResponse, Throwable> {
+        private final CompletableFuture<RpcResponse> call;
+        private final RpcContext context;
+
+        CallResult(CompletableFuture<RpcResponse> call, RpcContext context) {
+            this.call = call;
+            this.context = context;
+        }
+
+        @Override
+        public void accept(RpcResponse response, Throwable error) {
+            if (context == null) {
+                settle(response, error);
             } else {
-                withContext.completeExceptionally(error);
+                context.wrap(() -> settle(response, error)).run();
             }
-        }).run());
-        return withContext;
+        }
+
+        private void settle(RpcResponse response, Throwable error) {
+            if (error != null) {
+                completeExceptionally(error instanceof CompletionException ? error : new CompletionException(error));
+                return;
+            }
+            try {
+                complete(unwrap(response));
+            } catch (RuntimeException e) {
+                completeExceptionally(e instanceof CompletionException ? e : new CompletionException(e));
+            }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                call.cancel(mayInterruptIfRunning);
+            }
+            return cancelled;
+        }
     }
 
     private Object unwrap(RpcResponse response) {

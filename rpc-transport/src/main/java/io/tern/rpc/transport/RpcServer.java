@@ -161,6 +161,27 @@ public final class RpcServer implements AutoCloseable {
         return authRefusals.sum();
     }
 
+    private final java.util.concurrent.atomic.LongAdder cancelledBeforeRun = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder cancelsReceived = new java.util.concurrent.atomic.LongAdder();
+
+    /** CANCEL frames received from clients since start. */
+    public long cancelsReceived() {
+        return cancelsReceived.sum();
+    }
+
+    void cancelReceived() {
+        cancelsReceived.increment();
+    }
+
+    /** Calls dropped from the queue because their client cancelled them before they ran. */
+    public long cancelledBeforeRun() {
+        return cancelledBeforeRun.sum();
+    }
+
+    void callCancelledBeforeRun() {
+        cancelledBeforeRun.increment();
+    }
+
     void authRefused() {
         authRefusals.increment();
     }

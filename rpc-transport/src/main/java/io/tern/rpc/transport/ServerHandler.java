@@ -45,6 +45,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private final RpcServer server;
     private final InboundBudget.Share inbound;
+    /** Request ids this connection's client has cancelled (the most recent ones). */
+    private final CancelledIds cancelled = new CancelledIds();
     /** Calls of this connection admitted and not yet answered. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     /** In-flight calls at which this connection stops being read: a quarter of what the executor admits (at least 64). */
@@ -77,6 +79,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             switch (frame.type()) {
                 case MessageType.REQUEST -> onRequest(ctx, frame);
                 case MessageType.PING -> writes.write(FrameHeader.control(ctx.alloc(), MessageType.PONG, frame.requestId()));
+                case MessageType.CANCEL -> {
+                    cancelled.add(frame.requestId());
+                    server.cancelReceived();
+                }
                 case MessageType.PONG -> {
                     if (frame.requestId() == RpcServer.DRAIN_PING_ID) {
                         server.drainAcknowledged(ctx.channel());
@@ -422,7 +428,21 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public boolean isCancelled() {
+            return cancelled.contains(id);
+        }
+
+        @Override
         public void run() {
+            if (cancelled.contains(id)) {
+                // cancelled while queued: not run, and not answered (the client has forgotten the id)
+                server.callCancelledBeforeRun();
+                if (large != null) {
+                    large.release();
+                }
+                callEnded(ctx);
+                return;
+            }
             LargeBody body = large;
             if (body != null) {
                 large = null;
