@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * cannot be grown by a peer that changes addresses. Each server and client has its own.
  */
 public final class PeerLog {
-    static final int BURST = 16;
+    public static final int BURST = 16;
     static final long REFILL_NANOS = 1_000_000_000L;
     static final int MAX_PEERS = 1024;
     private static final String OTHERS = "(other peers)";

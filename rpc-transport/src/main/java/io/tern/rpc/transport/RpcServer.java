@@ -93,6 +93,9 @@ public final class RpcServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // fairness: one busy connection reads at most 4 buffers (Netty's default is 16) before the event loop
+                // serves its other connections, so a flood on one connection cannot stall the rest for long
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.AdaptiveRecvByteBufAllocator().maxMessagesPerRead(4))
                 // past 64 KiB of unflushed responses a connection stops reading until its client catches up
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
