@@ -211,7 +211,8 @@ class FuzzTest {
         }
         int firstId = java.nio.ByteBuffer.wrap(frames.get(0)).getInt(FrameHeader.OFFSET_REQUEST_ID);
         try (RawConnection c = new RawConnection(port)) {
-            c.socket().setSoTimeout(3_000);
+            // a liveness check (latency is the fresh-connection PING's job): generous, for a cold JVM on a loaded machine
+            c.socket().setSoTimeout(10_000);
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             frames.forEach(all::writeBytes);
             c.send(all.toByteArray());
@@ -228,7 +229,7 @@ class FuzzTest {
                 }
             }
         } catch (SocketTimeoutException e) {
-            failures.add("no answer within 3 s to requests " + waiting + " of the batch from id " + firstId + ", e.g. "
+            failures.add("no answer within 10 s to requests " + waiting + " of the batch from id " + firstId + ", e.g. "
                     + describe(frames, firstId, waiting.iterator().next()));
         } catch (EOFException e) {
             failures.add("connection closed with requests " + waiting + " unanswered (batch from id " + firstId + ")");
