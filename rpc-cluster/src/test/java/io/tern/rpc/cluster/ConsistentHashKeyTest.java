@@ -222,6 +222,10 @@ class ConsistentHashKeyTest {
         /** No annotation: keyed by the reference's hash arguments. */
         @Idempotent
         String serveUnmarked(int requestNumber, String user);
+
+        /** Keyed by the default, the first argument; counts the retries it serves. */
+        @Idempotent
+        String serveFirst(String user, int requestNumber);
     }
 
     static final class NamedProvider implements AffinityService {
@@ -234,15 +238,20 @@ class ConsistentHashKeyTest {
 
         @Override
         public String serve(int requestNumber, String user) {
-            RpcContext ctx = RpcContext.current();
-            if (ctx != null && !"0".equals(ctx.attachments().getOrDefault(RpcRequest.ATTEMPT, "0"))) {
-                retriesServed.incrementAndGet();
-            }
             return name;
         }
 
         @Override
         public String serveUnmarked(int requestNumber, String user) {
+            return name;
+        }
+
+        @Override
+        public String serveFirst(String user, int requestNumber) {
+            RpcContext ctx = RpcContext.current();
+            if (ctx != null && !"0".equals(ctx.attachments().getOrDefault(RpcRequest.ATTEMPT, "0"))) {
+                retriesServed.incrementAndGet();
+            }
             return name;
         }
     }
@@ -294,15 +303,15 @@ class ConsistentHashKeyTest {
             ConsistentHashLoadBalancer lb = new ConsistentHashLoadBalancer().forService(AffinityService.class);
             AffinityService service = consumer.refer(Reference.to(AffinityService.class).version(version).loadBalancer(lb)
                     .retries(2).retryBudget(1.0, 1_000));
-            service.serve(0, "warm-up");
+            service.serveFirst("warm-up", 0);
             int builds = lb.ringBuilds();
 
             Map<String, String> homes = new HashMap<>();
             for (int u = 0; u < 200; u++) {
                 String user = "user-" + u;
-                String home = service.serve(0, user);
+                String home = service.serveFirst(user, 0);
                 homes.put(user, home);
-                assertEquals(home, service.serve(1, user), user + ": a retried key keeps its provider");
+                assertEquals(home, service.serveFirst(user, 1), user + ": a retried key keeps its provider");
             }
             int retried = providers.stream().mapToInt(p -> p.retriesServed.get()).sum();
             assertTrue(retried >= 40, "about a quarter of the 400 calls met the failing provider first and were retried: " + retried);
@@ -311,7 +320,7 @@ class ConsistentHashKeyTest {
             // once the failed provider is gone, every key is served where its retries went: the next provider clockwise
             registry.unregister(wrongInfo);
             for (Map.Entry<String, String> home : homes.entrySet()) {
-                assertEquals(home.getValue(), service.serve(2, home.getKey()), home.getKey() + " after the failing provider left");
+                assertEquals(home.getValue(), service.serveFirst(home.getKey(), 2), home.getKey() + " after the failing provider left");
             }
             assertEquals(builds + 1, lb.ringBuilds(), "one new ring for the new provider list");
         } finally {
