@@ -144,7 +144,21 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         attribute(where, "backupRequest", s.backupRequest(), () -> probe.backupRequest(key.backupRequest()));
         attribute(where, "serialization", s.serialization(), () -> probe.serialization(key.serialization()));
         attribute(where, "compression", s.compression(), () -> compression(key));
+        checkHashKeys(type, key, s, where);
         return key;
+    }
+
+    /** A consistent-hash reference whose key parameter has no stable form fails here, naming the field and the method. */
+    private void checkHashKeys(Class<?> type, Key key, ReferenceSettings s, String where) {
+        if (!"consistent-hash".equals(key.loadBalance())) {
+            return;
+        }
+        try {
+            Reference.to(type).loadBalance(key.loadBalance()).hashArguments(properties.getConsumer().hashArgumentIndexes()).balancer();
+        } catch (IllegalArgumentException e) {
+            String setting = s.loadBalance().isEmpty() ? "rpc.consumer.load-balance" : where + " loadBalance";
+            throw new RpcConfigurationException(setting, where + ": " + e.getMessage(), e);
+        }
     }
 
     private <R> R attribute(String where, String name, String value, Supplier<R> check) {
@@ -172,6 +186,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
                 .retries(key.retries())
                 .loadBalance(key.loadBalance())
                 .backupRequest(key.backupRequest())
+                .hashArguments(properties.getConsumer().hashArgumentIndexes())
                 .idempotent(key.idempotent())
                 .retryBudget(properties.getConsumer().getRetryBudgetRatio(), properties.getConsumer().getRetryBudgetMinPerSecond())
                 .warmup(properties.getConsumer().getWarmup());
