@@ -115,6 +115,27 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         return client == null ? null : client.registry();
     }
 
+    /** Providers of one referenced service as this consumer sees them now. */
+    public record ProviderCounts(int listed, int available) {
+    }
+
+    /**
+     * Per referenced service key: how many providers the registry lists (the last list received, kept through a
+     * registry outage) and how many a call can use now (connected, not ejected). Reads local state only.
+     */
+    public synchronized java.util.SortedMap<String, ProviderCounts> providerCounts() {
+        java.util.SortedMap<String, ProviderCounts> counts = new java.util.TreeMap<>();
+        if (client == null) {
+            return counts;
+        }
+        for (io.tern.rpc.cluster.Directory d : client.directories()) {
+            ProviderCounts mine = new ProviderCounts(d.all().size(), d.available().size());
+            // several proxies of one service (different settings): the one worst off decides whether calls can go out
+            counts.merge(d.serviceKey(), mine, (a, b) -> new ProviderCounts(Math.max(a.listed(), b.listed()), Math.min(a.available(), b.available())));
+        }
+        return counts;
+    }
+
     /** How many distinct proxies exist (equal configurations share one). */
     public synchronized int size() {
         return proxies.size();
