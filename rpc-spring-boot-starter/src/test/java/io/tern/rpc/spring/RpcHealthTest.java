@@ -143,7 +143,7 @@ class RpcHealthTest {
     @Test
     void aProviderIsDownWhileItsServerDrainsAndAfterItStopped() throws Exception {
         ConfigurableApplicationContext provider = run(ProviderApp.class, Apps.provider(zk, "p", "rpc.server.shutdown-grace=20s"));
-        ConfigurableApplicationContext consumer = run(ConsumerApp.class, Apps.consumer(zk));
+        ConfigurableApplicationContext consumer = run(ConsumerApp.class, Apps.consumer(zk, "rpc.consumer.timeout=15s"));
         GreetingService greetings = consumer.getBean(Caller.class).greetings;
         assertEquals("p", greetings.whoAreYou());
         assertEquals(Status.UP, health(provider).getStatus());
