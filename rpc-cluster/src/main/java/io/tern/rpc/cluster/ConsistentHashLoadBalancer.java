@@ -280,7 +280,7 @@ public final class ConsistentHashLoadBalancer implements LoadBalancer {
             HashKeyText.append(sb, value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("consistent-hash cannot key a call of " + request.serviceKey() + "." + request.methodName()
-                    + ": " + what + " is " + e.getMessage(), e);
+                    + ": " + what + ": " + e.getMessage(), e);
         }
         sb.append('\u0000');
     }
