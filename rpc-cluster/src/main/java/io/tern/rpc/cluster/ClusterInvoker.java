@@ -167,18 +167,20 @@ public final class ClusterInvoker implements Invoker {
             return attemptTimeoutNanos > 0 && invocation.idempotent() && invocation.deadlineNanos() - System.nanoTime() > attemptTimeoutNanos;
         }
 
+        /** The balancer's pick past the providers already tried; null when none is available or it cannot route the call. */
         private Endpoint pick() {
             List<Endpoint> available = directory.available();
             if (available.isEmpty()) {
                 return null;
             }
-            List<Endpoint> fresh = new ArrayList<>(available.size());
-            for (Endpoint e : available) {
-                if (!tried.contains(e)) {
-                    fresh.add(e);
-                }
+            try {
+                return loadBalancer.select(available, invocation, tried);
+            } catch (RuntimeException e) {
+                // the balancer cannot route this call (a hash key with no stable form): the call fails with its reason
+                lastFailure = e;
+                lastResponse = null;
+                return null;
             }
-            return loadBalancer.select(fresh.isEmpty() ? available : fresh, invocation);
         }
 
         private void scheduleBackup() {

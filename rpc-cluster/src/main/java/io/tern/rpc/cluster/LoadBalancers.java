@@ -18,11 +18,16 @@ public final class LoadBalancers {
 
     /** A new balancer instance (balancers keep per-reference state such as a round-robin position). */
     public static LoadBalancer byName(String name, long warmupMillis) {
+        return byName(name, warmupMillis, new int[]{0});
+    }
+
+    /** As {@link #byName(String, long)}; {@code hashArguments}: the key arguments of {@code consistent-hash}. */
+    public static LoadBalancer byName(String name, long warmupMillis, int... hashArguments) {
         return switch (checkName(name)) {
             case "random" -> new RandomLoadBalancer(warmupMillis);
             case "round-robin" -> new SmoothWeightedRoundRobin(warmupMillis);
             case "least-active" -> new LeastActiveLoadBalancer(warmupMillis);
-            case "consistent-hash" -> new ConsistentHashLoadBalancer();
+            case "consistent-hash" -> new ConsistentHashLoadBalancer(hashArguments);
             default -> new PeakEwmaP2C(warmupMillis);
         };
     }

@@ -41,6 +41,7 @@ public final class Reference<T> {
     private int retryBudgetMinPerSecond = 10;
     private Duration warmup = Duration.ofSeconds(10);
     private Duration attemptTimeout = Duration.ZERO;
+    private int[] hashArguments = {0};
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -183,14 +184,39 @@ public final class Reference<T> {
         return this;
     }
 
+    /**
+     * The arguments that form the key of {@code consistent-hash}, in order, for methods with no {@link io.tern.rpc.HashKey}
+     * parameter (rpc.consumer.hash-arguments, default 0: the first argument).
+     */
+    public Reference<T> hashArguments(int... indexes) {
+        if (indexes == null || indexes.length == 0) {
+            throw new IllegalArgumentException("rpc.consumer.hash-arguments needs at least one argument index");
+        }
+        for (int i : indexes) {
+            if (i < 0) {
+                throw new IllegalArgumentException("rpc.consumer.hash-arguments must be argument indexes >= 0, was " + java.util.Arrays.toString(indexes));
+            }
+        }
+        this.hashArguments = indexes.clone();
+        return this;
+    }
+
     public Reference<T> loadBalancer(LoadBalancer loadBalancer) {
         this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
         return this;
     }
 
+    /**
+     * The balancer this reference's calls go through, checked against the interface (a consistent-hash key parameter
+     * with no stable form is refused here, with an {@link IllegalArgumentException} naming the method).
+     */
+    public LoadBalancer balancer() {
+        LoadBalancer lb = loadBalancer != null ? loadBalancer : LoadBalancers.byName(loadBalance, warmup.toMillis(), hashArguments);
+        return lb.forService(interfaceClass);
+    }
+
     ClusterInvoker clusterInvoker(Directory directory) {
-        LoadBalancer lb = loadBalancer != null ? loadBalancer : LoadBalancers.byName(loadBalance, warmup.toMillis());
-        return new ClusterInvoker(directory, lb, cluster.equals("failfast") ? 0 : retries,
+        return new ClusterInvoker(directory, balancer(), cluster.equals("failfast") ? 0 : retries,
                 RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest), attemptTimeout);
     }
 

@@ -42,8 +42,19 @@ public final class TernClient implements AutoCloseable {
     /** A proxy whose calls go to the providers the registry lists for the reference's service key. */
     public synchronized <T> T refer(Reference<T> reference) {
         Directory directory = new Directory(reference.serviceKey(), registry, rpcClient);
-        directories.add(directory);
-        return reference.create(reference.clusterInvoker(directory), directory.describe());
+        try {
+            T proxy = reference.create(reference.clusterInvoker(directory), directory.describe());
+            directories.add(directory);
+            return proxy;
+        } catch (RuntimeException e) {
+            directory.close(); // a reference refused at creation (its hash key, its types) leaves no subscription behind
+            throw e;
+        }
+    }
+
+    /** The provider lists of the references made so far, one per reference. */
+    public synchronized List<Directory> directories() {
+        return List.copyOf(directories);
     }
 
     public Registry registry() {

@@ -98,6 +98,11 @@ public final class TernServer implements AutoCloseable {
         return server;
     }
 
+    /** Bound and taking calls (not yet started, draining or closed: false). */
+    public boolean isServing() {
+        return server.isServing();
+    }
+
     /** Graceful stop: unregister, drain, close. */
     @Override
     public synchronized void close() {

@@ -10,9 +10,16 @@ import java.util.List;
 public final class DirectRegistry implements Registry {
     private static final Logger log = LoggerFactory.getLogger(DirectRegistry.class);
     private final RegistryAddress address;
+    private volatile RegistryStatus status;
 
     public DirectRegistry(RegistryAddress address) {
         this.address = address;
+        this.status = new RegistryStatus(RegistryStatus.State.FIXED, java.time.Instant.now(), address + ": a fixed provider list, no registry session");
+    }
+
+    @Override
+    public RegistryStatus status() {
+        return status;
     }
 
     @Override
@@ -43,6 +50,6 @@ public final class DirectRegistry implements Registry {
 
     @Override
     public void close() {
-        // nothing to release
+        status = new RegistryStatus(RegistryStatus.State.CLOSED, java.time.Instant.now(), address + ": closed"); // nothing else to release
     }
 }

@@ -17,6 +17,14 @@ public interface Registry extends AutoCloseable {
     /** Where this registry looks for a service's providers, for error messages. */
     String describe(String serviceKey);
 
+    /**
+     * The session's state, for health checks: never blocks and never talks to the registry. A registry that is not
+     * connected keeps serving the last lists to its subscribers. By default {@link RegistryStatus.State#UNKNOWN}.
+     */
+    default RegistryStatus status() {
+        return new RegistryStatus(RegistryStatus.State.UNKNOWN, java.time.Instant.EPOCH, getClass().getName() + " does not report its state");
+    }
+
     @Override
     void close();
 

@@ -65,6 +65,7 @@ public final class ZooKeeperRegistry implements Registry {
     private volatile boolean sessionLost;
     private volatile boolean connected;
     private volatile long connectedSinceNanos;
+    private volatile RegistryStatus status;
 
     public ZooKeeperRegistry(RegistryAddress address, RegistryConfig config) {
         this.address = address;
@@ -99,6 +100,7 @@ public final class ZooKeeperRegistry implements Registry {
         }
         connected = true;
         connectedSinceNanos = System.nanoTime() - emptyGraceNanos; // the first list may be empty: nothing was lost
+        status = new RegistryStatus(RegistryStatus.State.CONNECTED, java.time.Instant.now(), address + ": connected");
         log.info("Connected to ZooKeeper at {} (root {}, session timeout {} ms, {})", address, config.rootPath(),
                 config.sessionTimeout().toMillis(), config.hasCredentials() ? "digest user '" + config.username() + "'" : "no credentials");
         if (!config.hasCredentials()) {
@@ -144,6 +146,7 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     private void onState(ConnectionState state) {
+        updateStatus(state);
         switch (state) {
             case CONNECTED, RECONNECTED -> {
                 connectedSinceNanos = System.nanoTime();
@@ -170,6 +173,30 @@ public final class ZooKeeperRegistry implements Registry {
             }
             default -> { }
         }
+    }
+
+    /** Follows Curator's connection states; a disconnection keeps the time it began through a later session expiry. */
+    private void updateStatus(ConnectionState state) {
+        RegistryStatus previous = status;
+        if (previous != null && previous.state() == RegistryStatus.State.CLOSED) {
+            return;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        switch (state) {
+            case CONNECTED, RECONNECTED -> status = new RegistryStatus(RegistryStatus.State.CONNECTED, now, address + ": connected");
+            case SUSPENDED -> status = new RegistryStatus(RegistryStatus.State.SUSPENDED, previous != null && previous.isDisconnected() ? previous.since() : now,
+                    address + ": connection lost (SUSPENDED), the session may still be alive");
+            case LOST -> status = new RegistryStatus(RegistryStatus.State.LOST, previous != null && previous.isDisconnected() ? previous.since() : now,
+                    address + ": session expired (LOST) while disconnected; registrations are re-created on reconnect");
+            default -> { }
+        }
+    }
+
+    /** Never blocks: the state Curator last reported. */
+    @Override
+    public RegistryStatus status() {
+        RegistryStatus s = status;
+        return s != null ? s : new RegistryStatus(RegistryStatus.State.SUSPENDED, java.time.Instant.now(), address + ": connecting");
     }
 
     /** The Curator client, for operations tooling and for tests that inject a session expiry. */
@@ -463,6 +490,7 @@ public final class ZooKeeperRegistry implements Registry {
         registered.clear();
         recheck.shutdownNow();
         client.close();
+        status = new RegistryStatus(RegistryStatus.State.CLOSED, java.time.Instant.now(), address + ": closed");
     }
 
     /** One subscription: turns cache events into complete, de-duplicated provider lists. */

@@ -2,18 +2,31 @@ package io.tern.rpc.spring;
 
 import io.tern.rpc.cluster.TernServer;
 import io.tern.rpc.registry.Registry;
-import io.tern.rpc.registry.ZooKeeperRegistry;
+import io.tern.rpc.registry.RegistryStatus;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Actuator health ({@code rpc}): the provider side (server bound, services, registry session connected) and the
- * consumer side (registry session connected, providers registered per referenced service). DOWN when a registry
- * session is disconnected or a provider side that should serve is not bound; a service with no providers is
- * reported, not DOWN (this application itself is fine).
+ * Actuator health ({@code rpc}): UP while this application can serve and call; the registry's state is a detail.
+ *
+ * <ul>
+ *   <li>DOWN when the provider side has services to export and its server is not serving (not started, draining
+ *   after a stop, or closed): calls routed here fail.</li>
+ *   <li>DOWN when a referenced service has no provider a call can use (none listed, or none connected): its calls
+ *   fail at once with {@code NoProviderException}. The detail {@code noProvider} names those services.</li>
+ *   <li>A registry that is disconnected or whose session expired is <em>not</em> DOWN: consumers keep calling the
+ *   providers of their last lists, providers keep serving the consumers that know them. The detail
+ *   {@code registry} says since when, so a ZooKeeper outage does not fail the probes of a whole fleet.</li>
+ * </ul>
+ *
+ * Only local state is read (no registry round trip), so the check answers at once even while ZooKeeper does not.
+ * Spring Boot's liveness and readiness groups do not include this contributor unless configured to: a DOWN here means
+ * "cannot do its RPC work", which is a readiness concern, never a reason to restart the process.
  */
 public class RpcHealthIndicator extends AbstractHealthIndicator {
     private final RpcProviderLifecycle provider;
@@ -30,52 +43,69 @@ public class RpcHealthIndicator extends AbstractHealthIndicator {
         boolean up = true;
         if (!provider.serviceKeys().isEmpty()) {
             TernServer server = provider.server();
+            String state = serverState(server);
             Map<String, Object> details = new LinkedHashMap<>();
+            details.put("status", state);
             details.put("bound", server != null);
             details.put("services", provider.serviceKeys());
             if (server != null) {
                 details.put("address", server.advertisedHost() + ":" + server.port());
-                Boolean connected = connected(server.registry());
-                details.put("registryConnected", connected);
-                up &= !Boolean.FALSE.equals(connected);
+                Registry registry = server.registry();
+                if (registry != null) {
+                    putRegistry(details, registry.status(), "still serving the consumers that know this provider;"
+                            + " new consumers find it once the registry is back");
+                }
             }
-            up &= server != null || !provider.isRunning();
+            up &= state.equals("serving");
             builder.withDetail("server", details);
         }
         Registry registry = references.registry();
         if (registry != null) {
             Map<String, Object> details = new LinkedHashMap<>();
-            Boolean connected = connected(registry);
-            details.put("registryConnected", connected);
-            up &= !Boolean.FALSE.equals(connected);
-            Map<String, Object> providers = new LinkedHashMap<>();
-            for (String key : references.serviceKeys()) {
-                providers.put(key, registeredProviders(registry, key));
+            putRegistry(details, registry.status(), "serving from the cached provider list");
+            Map<String, Object> listed = new LinkedHashMap<>();
+            Map<String, Object> available = new LinkedHashMap<>();
+            List<String> noProvider = new ArrayList<>();
+            references.providerCounts().forEach((serviceKey, counts) -> {
+                listed.put(serviceKey, counts.listed());
+                available.put(serviceKey, counts.available());
+                if (counts.available() == 0) {
+                    noProvider.add(serviceKey);
+                }
+            });
+            details.put("providers", listed);
+            details.put("available", available);
+            if (!noProvider.isEmpty()) {
+                details.put("noProvider", noProvider);
+                up = false;
             }
-            details.put("providers", providers);
             builder.withDetail("references", details);
         }
         builder.status(up ? "UP" : "DOWN");
     }
 
-    /** null when the registry has no session to speak of (direct://). */
-    private static Boolean connected(Registry registry) {
-        if (registry instanceof ZooKeeperRegistry zk) {
-            return zk.curator().getZookeeperClient().isConnected();
+    /** serving, draining (stopping: calls in flight finish, new ones are refused) or stopped. */
+    private String serverState(TernServer server) {
+        if (server == null) {
+            return "stopped";
         }
-        return null;
+        if (!provider.isRunning()) {
+            return "draining";
+        }
+        return server.isServing() ? "serving" : "stopped";
     }
 
-    private static Object registeredProviders(Registry registry, String serviceKey) {
-        if (registry instanceof ZooKeeperRegistry zk) {
-            try {
-                return zk.curator().getChildren().forPath(zk.providersPath(serviceKey)).size();
-            } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
-                return 0;
-            } catch (Exception e) {
-                return "unknown: " + e.getMessage();
-            }
-        }
-        return registry.describe(serviceKey);
+    private static void putRegistry(Map<String, Object> details, RegistryStatus status, String whileDisconnected) {
+        details.put("registry", switch (status.state()) {
+            case CONNECTED -> "connected";
+            case SUSPENDED, LOST -> "disconnected since " + status.since() + " (" + status.state() + "); " + whileDisconnected;
+            case FIXED -> "none: a fixed provider list";
+            case CLOSED -> "closed";
+            case UNKNOWN -> status.description();
+        });
+        details.put("registryState", status.state().name());
+        // kept from earlier versions: null where there is no session to speak of
+        details.put("registryConnected", status.state() == RegistryStatus.State.CONNECTED ? Boolean.TRUE
+                : status.isDisconnected() ? Boolean.FALSE : null);
     }
 }

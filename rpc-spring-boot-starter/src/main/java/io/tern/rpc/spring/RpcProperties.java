@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -450,6 +451,12 @@ public class RpcProperties implements InitializingBean {
         /** Backup requests for idempotent methods: off, a delay such as 50ms, or a latency percentile such as p95. */
         private String backupRequest = "off";
 
+        /**
+         * consistent-hash: the arguments (indexes from 0, comma-separated, in order) whose values form the key, for
+         * methods with no @HashKey parameter. Calls with equal keys go to the same provider.
+         */
+        private List<Integer> hashArguments = new ArrayList<>(List.of(0));
+
         /** Retries plus backup requests may add at most this fraction of the calls (0..1). */
         private double retryBudgetRatio = 0.1;
 
@@ -523,6 +530,19 @@ public class RpcProperties implements InitializingBean {
 
         public void setBackupRequest(String backupRequest) {
             this.backupRequest = backupRequest;
+        }
+
+        public List<Integer> getHashArguments() {
+            return hashArguments;
+        }
+
+        public void setHashArguments(List<Integer> hashArguments) {
+            this.hashArguments = hashArguments;
+        }
+
+        /** rpc.consumer.hash-arguments as indexes (a missing one is refused by the Reference builder). */
+        int[] hashArgumentIndexes() {
+            return hashArguments == null ? new int[0] : hashArguments.stream().mapToInt(i -> i == null ? -1 : i).toArray();
         }
 
         public double getRetryBudgetRatio() {
@@ -718,6 +738,7 @@ public class RpcProperties implements InitializingBean {
                 .retries(consumer.retries)
                 .loadBalance(consumer.loadBalance)
                 .backupRequest(consumer.backupRequest)
+                .hashArguments(consumer.hashArgumentIndexes())
                 .retryBudget(consumer.retryBudgetRatio, consumer.retryBudgetMinPerSecond)
                 .warmup(consumer.warmup)
                 .attemptTimeout(consumer.attemptTimeout);

@@ -115,6 +115,27 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         return client == null ? null : client.registry();
     }
 
+    /** Providers of one referenced service as this consumer sees them now. */
+    public record ProviderCounts(int listed, int available) {
+    }
+
+    /**
+     * Per referenced service key: how many providers the registry lists (the last list received, kept through a
+     * registry outage) and how many a call can use now (connected, not ejected). Reads local state only.
+     */
+    public synchronized java.util.SortedMap<String, ProviderCounts> providerCounts() {
+        java.util.SortedMap<String, ProviderCounts> counts = new java.util.TreeMap<>();
+        if (client == null) {
+            return counts;
+        }
+        for (io.tern.rpc.cluster.Directory d : client.directories()) {
+            ProviderCounts mine = new ProviderCounts(d.all().size(), d.available().size());
+            // several proxies of one service (different settings): the one worst off decides whether calls can go out
+            counts.merge(d.serviceKey(), mine, (a, b) -> new ProviderCounts(Math.max(a.listed(), b.listed()), Math.min(a.available(), b.available())));
+        }
+        return counts;
+    }
+
     /** How many distinct proxies exist (equal configurations share one). */
     public synchronized int size() {
         return proxies.size();
@@ -144,7 +165,21 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         attribute(where, "backupRequest", s.backupRequest(), () -> probe.backupRequest(key.backupRequest()));
         attribute(where, "serialization", s.serialization(), () -> probe.serialization(key.serialization()));
         attribute(where, "compression", s.compression(), () -> compression(key));
+        checkHashKeys(type, key, s, where);
         return key;
+    }
+
+    /** A consistent-hash reference whose key parameter has no stable form fails here, naming the field and the method. */
+    private void checkHashKeys(Class<?> type, Key key, ReferenceSettings s, String where) {
+        if (!"consistent-hash".equals(key.loadBalance())) {
+            return;
+        }
+        try {
+            Reference.to(type).loadBalance(key.loadBalance()).hashArguments(properties.getConsumer().hashArgumentIndexes()).balancer();
+        } catch (IllegalArgumentException e) {
+            String setting = s.loadBalance().isEmpty() ? "rpc.consumer.load-balance" : where + " loadBalance";
+            throw new RpcConfigurationException(setting, where + ": " + e.getMessage(), e);
+        }
     }
 
     private <R> R attribute(String where, String name, String value, Supplier<R> check) {
@@ -172,6 +207,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
                 .retries(key.retries())
                 .loadBalance(key.loadBalance())
                 .backupRequest(key.backupRequest())
+                .hashArguments(properties.getConsumer().hashArgumentIndexes())
                 .idempotent(key.idempotent())
                 .retryBudget(properties.getConsumer().getRetryBudgetRatio(), properties.getConsumer().getRetryBudgetMinPerSecond())
                 .warmup(properties.getConsumer().getWarmup())

@@ -53,6 +53,7 @@ class MisconfigurationTest {
             "rpc.consumer.timeout=0s                | rpc.consumer.timeout       | > 0",
             "rpc.consumer.timeout=soon              | rpc.consumer.timeout       | soon",
             "rpc.consumer.backup-request=p10        | rpc.consumer.backup-request| p95",
+            "rpc.consumer.hash-arguments=-1         | rpc.consumer.hash-arguments| >= 0",
             "rpc.consumer.retry-budget-ratio=2      | rpc.consumer.retry-budget-ratio | 0..1",
             "rpc.consumer.reconnect-backoff-min=9s  | rpc.consumer.reconnect-backoff-min | min <= max",
             "rpc.consumer.warmup=-1s                | rpc.consumer.warmup        | >= 0",
@@ -95,6 +96,33 @@ class MisconfigurationTest {
     void badReferenceAttributeNamesTheFieldAndTheAttribute() {
         assertMentions(startupFailure(BadReferenceApp.class), "@RpcReference on " + BadLoadBalanceCaller.class.getName() + ".greetings",
                 "loadBalance = \"fastest\"", "p2c");
+    }
+
+    /** A key type with no stable form: no toString() of its own, so only its identity could be hashed. */
+    public static class Order {
+        public String id;
+    }
+
+    public interface OrderLookup {
+        String find(Order order);
+    }
+
+    static class OrderCaller {
+        @RpcReference(loadBalance = "consistent-hash")
+        OrderLookup orders;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(OrderCaller.class)
+    static class UnstableHashKeyApp {
+    }
+
+    @Test
+    void aConsistentHashKeyWithoutAStableFormFailsStartUpNamingTheFieldMethodAndParameter() {
+        assertMentions(startupFailure(UnstableHashKeyApp.class, "rpc.registry.connect-timeout=500ms"),
+                "@RpcReference on " + OrderCaller.class.getName() + ".orders", "OrderLookup.find(Order) by parameter 0",
+                Order.class.getName() + " does not override toString()", "@io.tern.rpc.HashKey");
     }
 
     static class BadTimeoutCaller {

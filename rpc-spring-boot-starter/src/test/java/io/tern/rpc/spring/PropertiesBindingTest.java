@@ -61,6 +61,7 @@ class PropertiesBindingTest {
             "rpc.consumer.retries=4",
             "rpc.consumer.load-balance=least-active",
             "rpc.consumer.backup-request=p95",
+            "rpc.consumer.hash-arguments=1,0",
             "rpc.consumer.retry-budget-ratio=0.2",
             "rpc.consumer.retry-budget-min-per-second=20",
             "rpc.consumer.warmup=30s",
@@ -137,6 +138,7 @@ class PropertiesBindingTest {
             assertEquals(4, k.getRetries());
             assertEquals("least-active", k.getLoadBalance());
             assertEquals("p95", k.getBackupRequest());
+            assertEquals(List.of(1, 0), k.getHashArguments());
             assertEquals(0.2, k.getRetryBudgetRatio());
             assertEquals(20, k.getRetryBudgetMinPerSecond());
             assertEquals(Duration.ofSeconds(30), k.getWarmup());
@@ -225,6 +227,7 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofSeconds(3), p.getConsumer().getConnectTimeout());
             assertEquals(Duration.ofSeconds(10), p.getConsumer().getWarmup());
             assertEquals("off", p.getConsumer().getBackupRequest());
+            assertEquals(List.of(0), p.getConsumer().getHashArguments(), "consistent-hash keys by the first argument");
             assertEquals(0.1, p.getConsumer().getRetryBudgetRatio());
             assertEquals(10, p.getConsumer().getRetryBudgetMinPerSecond());
             assertEquals(Duration.ofSeconds(5), p.getRegistry().getConnectTimeout());

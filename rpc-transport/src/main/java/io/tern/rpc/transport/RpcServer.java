@@ -203,6 +203,15 @@ public final class RpcServer implements AutoCloseable {
         return config;
     }
 
+    /** Bound and taking calls: false before {@link #start()}, and from the moment {@link #close()} begins to drain. */
+    public boolean isServing() {
+        if (!started || shuttingDown) {
+            return false;
+        }
+        Channel ch = serverChannel; // written before the volatile write of started
+        return ch != null && ch.isActive();
+    }
+
     public int inFlight() {
         return inFlight.get();
     }
