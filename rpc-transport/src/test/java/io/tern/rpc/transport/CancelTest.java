@@ -110,7 +110,7 @@ class CancelTest {
             CompletableFuture<RpcResponse> blocker = call(c, "block", new Class<?>[0], new Object[0], 20_000);
             assertTrue(impl.blocked.await(10, TimeUnit.SECONDS));
             CompletableFuture<RpcResponse> queued = call(c, "count", new Class<?>[0], new Object[0], 20_000);
-            poll(() -> c.pendingCalls() == 2, "both calls are sent");
+            poll(() -> server.inFlight() == 2, "the provider has queued the second call behind the first");
             assertTrue(queued.cancel(true));
             poll(() -> server.cancelsReceived() == 1, "the provider received the CANCEL");
             impl.release.countDown();
