@@ -89,7 +89,7 @@ public final class ClusterInvoker implements Invoker {
     /** One logical call: its attempts (retries and backups), all sharing one deadline and one result. */
     private final class Call {
         final Invocation invocation;
-        final CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        final CompletableFuture<RpcResponse> result = new io.tern.rpc.transport.CallFuture<>(); // refuses get/join on an I/O thread
         final List<Endpoint> tried = new ArrayList<>(2);
         final List<CompletableFuture<RpcResponse>> inFlight = new ArrayList<>(2);
         int attempts;

@@ -12,6 +12,7 @@ import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.Serializers;
 import io.tern.rpc.transport.CallSpec;
+import io.tern.rpc.transport.IoThreads;
 import io.tern.rpc.transport.MethodCodecs;
 import io.tern.rpc.transport.RpcContext;
 
@@ -25,12 +26,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
  * Turns a Java call on the service interface into an {@link Invocation}. Async methods (returning
  * {@code CompletableFuture}) return at once and complete on the connection's I/O thread, so no thread is parked
- * per call; blocking methods are the async call plus a wait. toString/equals/hashCode and default methods run locally.
+ * and no task handed off per call; or on the reference's callback executor, if it has one. Blocking methods are
+ * the async call plus a wait, refused on a Tern I/O thread (see {@link IoThreads}). toString/equals/hashCode and
+ * default methods run locally.
  */
 final class ProxyHandler implements InvocationHandler {
     private final Class<?> interfaceClass;
@@ -39,18 +43,22 @@ final class ProxyHandler implements InvocationHandler {
     private final String target;
     private final long timeoutNanos;
     private final List<String> exceptionPackages;
+    /** Where async methods' futures complete (the caller's callbacks run there); null: on the I/O thread. */
+    private final Executor callbackExecutor;
     private final Map<Method, ProxyMethod> methods = new HashMap<>();
     private final Function<RpcResponse, Object> unwrap = this::unwrap;
     private static final Object[] NO_ARGS = new Object[0];
 
     ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
-                 Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent) {
+                 Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent,
+                 Executor callbackExecutor) {
         this.interfaceClass = interfaceClass;
         this.serviceKey = serviceKey;
         this.invoker = invoker;
         this.target = target;
         this.timeoutNanos = timeout.toNanos();
         this.exceptionPackages = List.copyOf(exceptionPackages);
+        this.callbackExecutor = callbackExecutor;
         boolean allIdempotent = referenceIdempotent || interfaceClass.isAnnotationPresent(Idempotent.class);
         for (Method m : interfaceClass.getMethods()) {
             if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
@@ -74,6 +82,9 @@ final class ProxyHandler implements InvocationHandler {
         if (pm == null) {
             return invokeLocally(proxy, method, args);
         }
+        if (!pm.async && IoThreads.current()) {
+            throw IoThreads.blockingRefused("blocking call " + pm.spec.description()); // before anything is sent
+        }
         long now = System.nanoTime();
         long budget = timeoutNanos;
         RpcContext context = RpcContext.current();
@@ -83,10 +94,11 @@ final class ProxyHandler implements InvocationHandler {
         Attachments attachments = Attachments.ofCall(Math.max(0, budget / 1_000_000L), 0, context != null);
         RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? NO_ARGS : args, attachments);
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
-        CompletableFuture<Object> result = invoker.invoke(invocation).thenApply(unwrap);
+        CompletableFuture<RpcResponse> call = invoker.invoke(invocation);
         if (pm.async) {
-            return result;
+            return callbackExecutor == null ? call.thenApply(unwrap) : call.thenApplyAsync(unwrap, callbackExecutor);
         }
+        CompletableFuture<Object> result = call.thenApply(unwrap);
         try {
             return result.get();
         } catch (ExecutionException e) {
