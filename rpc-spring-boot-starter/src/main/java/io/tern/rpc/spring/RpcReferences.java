@@ -174,7 +174,8 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
                 .backupRequest(key.backupRequest())
                 .idempotent(key.idempotent())
                 .retryBudget(properties.getConsumer().getRetryBudgetRatio(), properties.getConsumer().getRetryBudgetMinPerSecond())
-                .warmup(properties.getConsumer().getWarmup());
+                .warmup(properties.getConsumer().getWarmup())
+                .callbackExecutor(properties.getConsumer().getCallbackExecutor());
     }
 
     private static String or(String value, String fallback) {
