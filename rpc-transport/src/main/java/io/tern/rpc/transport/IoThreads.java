@@ -51,8 +51,9 @@ public final class IoThreads {
                     + " connection it serves. A service exported in DIRECT mode runs on this thread and must never block:"
                     + " export it in EXECUTOR mode (the default), or use the async method and return its future";
             case CLIENT_TIMER -> what + " refused on Tern timer thread " + thread.getName() + ": blocking it would delay every"
-                    + " timer of the client (backup requests). Use the async method, or move blocking work to your own executor"
-                    + " (thenApplyAsync(fn, executor))";
+                    + " timer of the client (backup requests), and a call's future may complete on it. Use the async method,"
+                    + " move blocking work to your own executor (thenApplyAsync(fn, executor)), or set"
+                    + " rpc.consumer.callback-executor=default (Reference.callbackExecutor)";
         };
         IllegalStateException refused = new IllegalStateException(message);
         if (warned.compareAndSet(false, true)) {
