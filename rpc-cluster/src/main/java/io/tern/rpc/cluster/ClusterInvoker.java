@@ -29,6 +29,8 @@ import java.util.concurrent.TimeoutException;
  *   duplicate work.</li>
  *   <li>May have run (dropped in flight, timeout): retried only for idempotent methods.</li>
  *   <li>Application exceptions: never retried.</li>
+ *   <li>Refused by this client before sending, for what the call is (over rpc.max-frame-length, arguments that cannot
+ *   be encoded): never retried, and not held against the provider.</li>
  * </ul>
  * Every retry and backup request takes a token from the service's {@link RetryBudget}; all attempts share the
  * call's deadline. Backup requests (idempotent methods only) go to a different provider when the first attempt
@@ -99,7 +101,7 @@ public final class ClusterInvoker implements Invoker {
     private final class Call {
         final Invocation invocation;
         /** The call's result; cancelling it (the caller gave up) cancels every attempt in flight, which sends CANCEL. */
-        final CompletableFuture<RpcResponse> result = new CompletableFuture<>() {
+        final CompletableFuture<RpcResponse> result = new io.tern.rpc.transport.CallFuture<>() { // refuses get/join on an I/O thread
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
                 boolean cancelled = super.cancel(mayInterruptIfRunning);
@@ -217,9 +219,13 @@ public final class ClusterInvoker implements Invoker {
                 return;
             }
             long latency = System.nanoTime() - startNanos;
-            endpoint.finished(latency);
             Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            directory.record(endpoint, failure != null || isProviderFailure(response.status()));
+            if (refusedLocally(failure)) {
+                endpoint.abandoned(); // never reached the provider: neither a failure of it nor a latency sample
+            } else {
+                endpoint.finished(latency);
+                directory.record(endpoint, failure != null || isProviderFailure(response.status()));
+            }
             if (failure == null && response.status() == Status.OK) {
                 latencies.record(latency);
             }
@@ -252,7 +258,7 @@ public final class ClusterInvoker implements Invoker {
         }
 
         private boolean retryAllowed(Throwable failure, RpcResponse response, boolean neverRan) {
-            if (invocation.remainingMillis() <= 0) {
+            if (invocation.remainingMillis() <= 0 || refusedLocally(failure)) {
                 return false;
             }
             if (neverRan && !transparentRetryUsed && isGoingAway(failure, response)) {
@@ -307,6 +313,17 @@ public final class ClusterInvoker implements Invoker {
 
     private static boolean isProviderFailure(Status status) {
         return status == Status.SERVER_BUSY || status == Status.INTERNAL_ERROR || status == Status.DEADLINE_EXCEEDED;
+    }
+
+    /**
+     * Refused by this client before sending, for what the call itself is (a request over rpc.max-frame-length,
+     * arguments that cannot be encoded): its status is not one that SPEC §2 calls safe to retry elsewhere, and
+     * every provider would get the same refusal. Not retried. A refusal about the connection (not connected,
+     * GOAWAY, too many calls pending on it) is different: another provider may take the call.
+     */
+    private static boolean refusedLocally(Throwable failure) {
+        return failure instanceof RpcException r && !r.requestMayHaveRun() && !(failure instanceof RpcConnectionException)
+                && !r.status().neverRan();
     }
 
     private static boolean mayHaveRun(Throwable failure) {

@@ -75,6 +75,11 @@ public final class Endpoint {
         observe(latencyNanos);
     }
 
+    /** A call that never reached the provider (refused by this client): no latency sample. */
+    void abandoned() {
+        active.decrementAndGet();
+    }
+
     private synchronized void observe(long latencyNanos) {
         long now = System.nanoTime();
         double w = Math.exp(-(now - ewmaStamp) / DECAY_NANOS);

@@ -12,6 +12,7 @@ import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.Serializers;
 import io.tern.rpc.transport.CallSpec;
+import io.tern.rpc.transport.IoThreads;
 import io.tern.rpc.transport.MethodCodecs;
 import io.tern.rpc.transport.RpcContext;
 
@@ -25,11 +26,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
  * Turns a Java call on the service interface into an {@link Invocation}. Async methods (returning
  * {@code CompletableFuture}) return at once and complete on the connection's I/O thread, so no thread is parked
- * per call; blocking methods are the async call plus a wait. toString/equals/hashCode and default methods run locally.
+ * and no task handed off per call; or on the reference's callback executor, if it has one. Blocking methods are
+ * the async call plus a wait, refused on a Tern I/O thread (see {@link IoThreads}). toString/equals/hashCode and
+ * default methods run locally.
  */
 final class ProxyHandler implements InvocationHandler {
     private final Class<?> interfaceClass;
@@ -38,17 +42,21 @@ final class ProxyHandler implements InvocationHandler {
     private final String target;
     private final long timeoutNanos;
     private final List<String> exceptionPackages;
+    /** Where async methods' futures complete (the caller's callbacks run there); null: on the I/O thread. */
+    private final Executor callbackExecutor;
     private final Map<Method, ProxyMethod> methods = new HashMap<>();
     private static final Object[] NO_ARGS = new Object[0];
 
     ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
-                 Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent) {
+                 Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent,
+                 Executor callbackExecutor) {
         this.interfaceClass = interfaceClass;
         this.serviceKey = serviceKey;
         this.invoker = invoker;
         this.target = target;
         this.timeoutNanos = timeout.toNanos();
         this.exceptionPackages = List.copyOf(exceptionPackages);
+        this.callbackExecutor = callbackExecutor;
         boolean allIdempotent = referenceIdempotent || interfaceClass.isAnnotationPresent(Idempotent.class);
         for (Method m : interfaceClass.getMethods()) {
             if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
@@ -72,6 +80,9 @@ final class ProxyHandler implements InvocationHandler {
         if (pm == null) {
             return invokeLocally(proxy, method, args);
         }
+        if (!pm.async && IoThreads.current()) {
+            throw IoThreads.blockingRefused("blocking call " + pm.spec.description()); // before anything is sent
+        }
         long now = System.nanoTime();
         long budget = timeoutNanos;
         RpcContext context = RpcContext.current();
@@ -83,7 +94,11 @@ final class ProxyHandler implements InvocationHandler {
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
         CompletableFuture<RpcResponse> call = invoker.invoke(invocation);
         CallResult result = new CallResult(call, pm.async ? context : null);
-        call.whenComplete(result);
+        if (pm.async && callbackExecutor != null) {
+            call.whenCompleteAsync(result, callbackExecutor); // the caller's callbacks run on that executor
+        } else {
+            call.whenComplete(result);
+        }
         if (pm.async) {
             return result;
         }
@@ -105,7 +120,7 @@ final class ProxyHandler implements InvocationHandler {
      * {@link RpcContext} set, so continuations that run on completion (a {@code thenCompose} making the next hop's
      * call) keep the incoming deadline and no-retry mark.
      */
-    private final class CallResult extends CompletableFuture<Object> implements java.util.function.BiConsumer<RpcResponse, Throwable> {
+    private final class CallResult extends io.tern.rpc.transport.CallFuture<Object> implements java.util.function.BiConsumer<RpcResponse, Throwable> {
         private final CompletableFuture<RpcResponse> call;
         private final RpcContext context;
 

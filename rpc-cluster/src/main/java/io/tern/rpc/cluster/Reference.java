@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Builds a proxy for a remote service:
@@ -42,6 +43,8 @@ public final class Reference<T> {
     private Duration warmup = Duration.ofSeconds(10);
     private Duration attemptTimeout = Duration.ZERO;
     private int[] hashArguments = {0};
+    /** Null: futures complete on the I/O thread. */
+    private Executor callbackExecutor;
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -201,6 +204,31 @@ public final class Reference<T> {
         return this;
     }
 
+    /**
+     * Where the futures of async methods complete, and so where callbacks the caller chains on them run
+     * (rpc.consumer.callback-executor): {@code io} (default) on the I/O thread that read the answer, with no hand-off
+     * per call, so callbacks must be short and never block (a blocking call or wait there fails at once); or
+     * {@code default}, on a pool shared by the process ({@code tern-callback-N} daemon threads, made on demand and
+     * idle ones ended after a minute, as gRPC's default executor), where callbacks may block, at the cost of a
+     * hand-off per call.
+     */
+    public Reference<T> callbackExecutor(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        this.callbackExecutor = switch (n) {
+            case "io" -> null;
+            case "default" -> SharedCallbackExecutor.INSTANCE;
+            default -> throw new IllegalArgumentException("unknown callback executor '" + name
+                    + "' (rpc.consumer.callback-executor): use io or default");
+        };
+        return this;
+    }
+
+    /** Async methods' futures complete on this executor, so the caller's callbacks run there (see {@link #callbackExecutor(String)}). */
+    public Reference<T> callbackExecutor(Executor executor) {
+        this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
     public Reference<T> loadBalancer(LoadBalancer loadBalancer) {
         this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
         return this;
@@ -234,7 +262,8 @@ public final class Reference<T> {
     public T create(Invoker invoker, String target) {
         List<String> packages = new ArrayList<>(exceptionPackages);
         packages.add(interfaceClass.getPackageName());
-        ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages, allIdempotent);
+        ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages, allIdempotent,
+                callbackExecutor);
         return interfaceClass.cast(Proxy.newProxyInstance(interfaceClass.getClassLoader(), new Class<?>[]{interfaceClass}, handler));
     }
 }

@@ -492,6 +492,21 @@ public class RpcProperties implements InitializingBean {
         /** Longest delay between reconnect attempts. */
         private Duration reconnectBackoffMax = Duration.ofSeconds(5);
 
+        /**
+         * Where futures of async methods complete, and so where callbacks chained on them run: io (on the I/O thread
+         * that read the answer; no hand-off per call, but callbacks must never block, and a blocking call or wait there
+         * fails at once) or default (on a shared pool of tern-callback threads, where callbacks may block).
+         */
+        private String callbackExecutor = "io";
+
+        public String getCallbackExecutor() {
+            return callbackExecutor;
+        }
+
+        public void setCallbackExecutor(String callbackExecutor) {
+            this.callbackExecutor = callbackExecutor;
+        }
+
         public Duration getTimeout() {
             return timeout;
         }
@@ -741,7 +756,8 @@ public class RpcProperties implements InitializingBean {
                 .hashArguments(consumer.hashArgumentIndexes())
                 .retryBudget(consumer.retryBudgetRatio, consumer.retryBudgetMinPerSecond)
                 .warmup(consumer.warmup)
-                .attemptTimeout(consumer.attemptTimeout);
+                .attemptTimeout(consumer.attemptTimeout)
+                .callbackExecutor(consumer.callbackExecutor);
     }
 
     static String blankToNull(String s) {

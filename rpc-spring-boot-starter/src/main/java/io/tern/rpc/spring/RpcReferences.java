@@ -211,7 +211,8 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
                 .idempotent(key.idempotent())
                 .retryBudget(properties.getConsumer().getRetryBudgetRatio(), properties.getConsumer().getRetryBudgetMinPerSecond())
                 .warmup(properties.getConsumer().getWarmup())
-                .attemptTimeout(properties.getConsumer().getAttemptTimeout());
+                .attemptTimeout(properties.getConsumer().getAttemptTimeout())
+                .callbackExecutor(properties.getConsumer().getCallbackExecutor());
     }
 
     private static String or(String value, String fallback) {

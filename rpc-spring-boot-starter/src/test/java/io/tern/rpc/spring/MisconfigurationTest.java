@@ -58,6 +58,7 @@ class MisconfigurationTest {
             "rpc.consumer.reconnect-backoff-min=9s  | rpc.consumer.reconnect-backoff-min | min <= max",
             "rpc.consumer.warmup=-1s                | rpc.consumer.warmup        | >= 0",
             "rpc.consumer.attempt-timeout=-1s       | rpc.consumer.attempt-timeout | >= 0",
+            "rpc.consumer.callback-executor=virtual | rpc.consumer.callback-executor | io or default",
             "rpc.heartbeat.interval=0s              | rpc.heartbeat.interval     | > 0",
             "rpc.registry.address=http://x          | rpc.registry.address       | zookeeper://host:port",
             "rpc.registry.root-path=tern            | rpc.registry.root-path     | start with '/'",

@@ -70,6 +70,7 @@ class PropertiesBindingTest {
             "rpc.consumer.io-threads=2",
             "rpc.consumer.reconnect-backoff-min=100ms",
             "rpc.consumer.reconnect-backoff-max=10s",
+            "rpc.consumer.callback-executor=default",
             "rpc.heartbeat.interval=5s",
             "rpc.server.max-connections=100",
             "rpc.server.max-connections-per-peer=20",
@@ -147,6 +148,7 @@ class PropertiesBindingTest {
             assertEquals(2, k.getIoThreads());
             assertEquals(Duration.ofMillis(100), k.getReconnectBackoffMin());
             assertEquals(Duration.ofSeconds(10), k.getReconnectBackoffMax());
+            assertEquals("default", k.getCallbackExecutor());
             assertEquals(Duration.ofSeconds(5), p.getHeartbeat().getInterval());
             assertEquals(100, s.getMaxConnections());
             assertEquals(5000, k.getMaxPendingCalls());
@@ -230,6 +232,7 @@ class PropertiesBindingTest {
             assertEquals(List.of(0), p.getConsumer().getHashArguments(), "consistent-hash keys by the first argument");
             assertEquals(0.1, p.getConsumer().getRetryBudgetRatio());
             assertEquals(10, p.getConsumer().getRetryBudgetMinPerSecond());
+            assertEquals("io", p.getConsumer().getCallbackExecutor(), "futures complete on the I/O thread");
             assertEquals(Duration.ofSeconds(5), p.getRegistry().getConnectTimeout());
             assertEquals("/tern", p.getRegistry().getRootPath());
             assertEquals(Duration.ofSeconds(1), p.getRegistry().getRetryBaseSleep());

@@ -92,6 +92,11 @@ public final class ClientConnection {
         return s == State.READY || s == State.CONNECTING;
     }
 
+    /** The current channel (null before the first connect): tests check that a failed call did not cost a reconnect. */
+    Channel channel() {
+        return channel;
+    }
+
     /** Calls sent or queued on this connection and not yet ended. */
     public int pendingCalls() {
         return outstanding.get();
@@ -162,6 +167,15 @@ public final class ClientConnection {
                     + " with " + spec.serializer().name() + ": " + e.getMessage(), false, e));
             return;
         }
+        int frameBytes = call.frame.readableBytes();
+        if (frameBytes > client.config().maxFrameLength()) {
+            // the provider would close the whole shared connection on reading this header, failing every call on it
+            call.frame.release();
+            call.frame = null;
+            outstanding.decrementAndGet();
+            call.completeExceptionally(tooLarge(spec, frameBytes));
+            return;
+        }
         State s = state;
         if (s != State.READY && s != State.DRAINING) {
             call.frame.release();
@@ -176,6 +190,17 @@ public final class ClientConnection {
         } else {
             writes.write(call); // registered as pending on the event loop, just before it is written
         }
+    }
+
+    /**
+     * A request over the frame limit, refused before sending: {@code BAD_REQUEST}, as a provider answers a request
+     * over one of its limits, and never ran, so not retryable elsewhere (every provider would refuse it). The
+     * provider's own limit may be set differently; ours is the one this client can check.
+     */
+    private RpcException tooLarge(CallSpec spec, int frameBytes) {
+        return new RpcException(Status.BAD_REQUEST, "request of " + spec.description() + " not sent to " + address + ": it is "
+                + frameBytes + " bytes encoded, over this client's limit of " + client.config().maxFrameLength()
+                + " bytes (rpc.max-frame-length as set on this client; the provider's setting may differ)", false);
     }
 
     /** On the event loop: a queued call is about to be written. Null if it must not be (cancelled, channel gone). */

@@ -3,15 +3,13 @@ package io.tern.rpc.transport;
 import io.netty.buffer.ByteBuf;
 import io.tern.rpc.protocol.RpcResponse;
 
-import java.util.concurrent.CompletableFuture;
-
 /**
  * One call on a {@link ClientConnection}, and its own future: the request frame until it is written, the deadline,
  * and the links of its {@link PendingCalls} timeout bucket. One object per call, so a call costs no timer entry,
  * map node or boxed id. Cancelling it (the loser of a backup request, a caller that gave up) forgets the call: its
  * entry goes and a late answer is dropped.
  */
-final class PendingCall extends CompletableFuture<RpcResponse> {
+final class PendingCall extends CallFuture<RpcResponse> {
     final ClientConnection connection;
     final int id;
     final CallSpec spec;

@@ -36,13 +36,13 @@ public final class RpcClient implements AutoCloseable {
 
     public RpcClient(ClientConfig config) {
         this.config = config;
-        this.group = Transports.group(config.ioThreads(), "tern-client-io");
+        this.group = Transports.group(config.ioThreads(), "tern-client-io", IoThreads.Role.CLIENT_IO);
         this.sslContext = config.tls() == null ? null : config.tls().clientContext();
         if (config.authToken() != null && sslContext == null) {
             log.warn("rpc.security.token is set but TLS is off: the token is sent in clear text to every provider the registry"
                     + " lists. Turn on TLS (rpc.tls.*) and registry ACLs (rpc.registry.username/password) where the network is not trusted.");
         }
-        this.timer = new HashedWheelTimer(new DefaultThreadFactory("tern-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
+        this.timer = new HashedWheelTimer(IoThreads.factory("tern-client-timer", IoThreads.Role.CLIENT_TIMER), 10, TimeUnit.MILLISECONDS, 512);
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(Transports.clientChannel())

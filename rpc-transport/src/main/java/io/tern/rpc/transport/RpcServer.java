@@ -84,8 +84,8 @@ public final class RpcServer implements AutoCloseable {
         if (started) {
             return this;
         }
-        boss = Transports.group(1, "tern-server-boss");
-        workers = Transports.group(config.ioThreads(), "tern-server-io");
+        boss = Transports.group(1, "tern-server-boss", IoThreads.Role.SERVER_IO);
+        workers = Transports.group(config.ioThreads(), "tern-server-io", IoThreads.Role.SERVER_IO);
         channels = new DefaultChannelGroup("tern-server", GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)

@@ -353,7 +353,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 + " queue slots taken (rpc.server.executor-threads / rpc.server.executor-queue)"), null);
     }
 
-    /** Encodes and queues a response; an encoding failure becomes an INTERNAL_ERROR response. */
+    /**
+     * Encodes and queues a response. An encoding failure, or a response over rpc.max-frame-length (which the client
+     * would answer by closing the whole connection, failing every other call on it), becomes an INTERNAL_ERROR
+     * response for this request alone: the method ran, the framework could not deliver its result.
+     */
     void reply(ChannelHandlerContext ctx, int id, Serializer serializer, RpcResponse response, ValueCodec resultCodec) {
         ByteBuf frame;
         // refusals (BAD_REQUEST, not found, busy...) are small and must be readable by any client: never compressed
@@ -363,18 +367,34 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             frame = MessageCodec.encodeResponse(ctx.alloc(), id, serializer, compression, response, resultCodec);
         } catch (Exception e) {
             log.warn("cannot encode the response to request {}: {}", id, e.toString(), e);
-            try {
-                frame = MessageCodec.encodeResponse(ctx.alloc(), id, serializer, Compression.NONE,
-                        RpcResponse.status(Status.INTERNAL_ERROR, "provider could not encode the response: " + e), null);
-            } catch (Exception again) {
-                log.error("cannot encode an INTERNAL_ERROR response to request {}", id, again);
-                return;
-            }
+            frame = internalError(ctx, id, serializer, "provider could not encode the response: " + e);
+        }
+        int limit = server.config().maxFrameLength();
+        if (frame != null && frame.readableBytes() > limit) {
+            String failure = "the response is " + frame.readableBytes() + " bytes encoded, over this provider's limit of " + limit
+                    + " bytes (rpc.max-frame-length as set on this provider; the client's setting may differ); not sent";
+            frame.release();
+            String peer = FrameDecoder.peer(ctx.channel().remoteAddress());
+            server.peerLog().warn(log, peer, "Response to request " + id + " from " + peer + ": " + failure);
+            frame = internalError(ctx, id, serializer, failure);
+        }
+        if (frame == null) {
+            return;
         }
         if (ctx.executor().inEventLoop() && batch.inBatch()) {
             batch.write(ctx, frame); // DIRECT mode and refusals: no queue hop
         } else {
             writes.write(frame);
+        }
+    }
+
+    /** A small uncompressed INTERNAL_ERROR response, or null (logged) if even that cannot be encoded. */
+    private ByteBuf internalError(ChannelHandlerContext ctx, int id, Serializer serializer, String message) {
+        try {
+            return MessageCodec.encodeResponse(ctx.alloc(), id, serializer, Compression.NONE, RpcResponse.status(Status.INTERNAL_ERROR, message), null);
+        } catch (Exception again) {
+            log.error("cannot encode an INTERNAL_ERROR response to request {}", id, again);
+            return null;
         }
     }
 

@@ -10,7 +10,6 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Native epoll where the platform has it, NIO otherwise ({@code -Dtern.transport.nio=true} forces NIO). */
 final class Transports {
@@ -19,8 +18,9 @@ final class Transports {
     private Transports() {
     }
 
-    static EventLoopGroup group(int threads, String name) {
-        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+    /** An event loop group whose threads are marked as {@link IoThreads}: nothing may block on them. */
+    static EventLoopGroup group(int threads, String name, IoThreads.Role role) {
+        java.util.concurrent.ThreadFactory factory = IoThreads.factory(name, role);
         return EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
