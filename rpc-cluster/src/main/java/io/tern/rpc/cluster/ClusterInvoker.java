@@ -136,17 +136,8 @@ public final class ClusterInvoker implements Invoker {
         }
 
         private Endpoint pick() {
-            List<Endpoint> available = directory.available();
-            if (available.isEmpty()) {
-                return null;
-            }
-            List<Endpoint> fresh = new ArrayList<>(available.size());
-            for (Endpoint e : available) {
-                if (!tried.contains(e)) {
-                    fresh.add(e);
-                }
-            }
-            return loadBalancer.select(fresh.isEmpty() ? available : fresh, invocation);
+            List<Endpoint> candidates = directory.candidates(tried); // untried, not suspect, not busy, when there are such
+            return candidates.isEmpty() ? null : loadBalancer.select(candidates, invocation);
         }
 
         private void scheduleBackup() {
@@ -183,7 +174,7 @@ public final class ClusterInvoker implements Invoker {
             long latency = System.nanoTime() - startNanos;
             endpoint.finished(latency);
             Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            directory.record(endpoint, failure != null || isProviderFailure(response.status()));
+            directory.record(endpoint, failure, response);
             if (failure == null && response.status() == Status.OK) {
                 latencies.record(latency);
             }
@@ -252,10 +243,6 @@ public final class ClusterInvoker implements Invoker {
             return !c.requestMayHaveRun();
         }
         return failure == null && response.status() == Status.SHUTTING_DOWN;
-    }
-
-    private static boolean isProviderFailure(Status status) {
-        return status == Status.SERVER_BUSY || status == Status.INTERNAL_ERROR || status == Status.DEADLINE_EXCEEDED;
     }
 
     private static boolean mayHaveRun(Throwable failure) {
