@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 12, defect 6: a provider that refuses calls because it is full (SERVER_BUSY) sheds load to the others and is
- * never ejected; a fleet-wide overload ejects nobody. Real providers on loopback, each with one business thread and
- * no queue, fully booked by a long call.
+ * never ejected; a fleet-wide overload ejects nobody. Real providers on loopback; a busy one has one business thread
+ * and no queue, taken by a long call.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OverloadIsNotFailureTest {
@@ -44,11 +44,11 @@ class OverloadIsNotFailureTest {
         servers.forEach(TernServer::close);
     }
 
-    /** A provider with one business thread and no queue; {@code full}: that thread is held, so it answers SERVER_BUSY. */
+    /** {@code full}: a provider with one business thread and no queue, that thread held, so it answers SERVER_BUSY. */
     TernServer provider(String name, boolean full) {
         ScenarioProvider impl = new ScenarioProvider(name);
-        TernServer server = new TernServer(ServerConfig.builder().host("127.0.0.1").port(0).executorThreads(1).executorQueue(0)
-                .shutdownGrace(Duration.ofMillis(200)).build(),
+        TernServer server = new TernServer(ServerConfig.builder().host("127.0.0.1").port(0).executorThreads(full ? 1 : 8)
+                .executorQueue(full ? 0 : 64).shutdownGrace(Duration.ofMillis(200)).build(),
                 RegistryConfig.of("direct://127.0.0.1:1"), "127.0.0.1");
         server.export(ServiceExport.of(ScenarioService.class, impl).group(group)).start();
         servers.add(server);
