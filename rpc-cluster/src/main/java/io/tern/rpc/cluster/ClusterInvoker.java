@@ -136,8 +136,17 @@ public final class ClusterInvoker implements Invoker {
         }
 
         private Endpoint pick() {
-            List<Endpoint> candidates = directory.candidates(tried); // untried, not suspect, not busy, when there are such
-            return candidates.isEmpty() ? null : loadBalancer.select(candidates, invocation);
+            List<Endpoint> available = directory.candidates(); // neither suspect nor busy, while there are such
+            if (available.isEmpty()) {
+                return null;
+            }
+            List<Endpoint> fresh = new ArrayList<>(available.size());
+            for (Endpoint e : available) {
+                if (!tried.contains(e)) {
+                    fresh.add(e);
+                }
+            }
+            return loadBalancer.select(fresh.isEmpty() ? available : fresh, invocation);
         }
 
         private void scheduleBackup() {

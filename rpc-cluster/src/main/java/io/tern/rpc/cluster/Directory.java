@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Health: every outcome feeds {@link CallOutcome overload steering}, {@link OutlierDetector outlier ejection}
  * and each provider's {@link AccrualFailureDetector}, which a timer looks at every few milliseconds; ejected
- * providers are no candidates, and suspect, busy or already-tried ones only when nothing better is left.
+ * providers are no candidates, and suspect or busy ones only when nothing better is left ({@link #candidates()}).
  */
 public final class Directory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Directory.class);
@@ -172,19 +172,19 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * The providers the next attempt of a call may go to: connected and not ejected (a lingering one only when no
-     * listed one is); among them the first non-empty of: neither suspect nor busy nor tried by this call; busy;
-     * tried; tried and busy; suspect. So balancers avoid a suspect or busy provider while another will do, and a
-     * whole fleet that is busy or suspect still gets calls. The common case allocates nothing.
+     * The providers a call may go to now: connected and not ejected (a lingering one only when no listed one is),
+     * and among them those neither suspect nor busy; failing that, busy ones; failing that, suspect ones. So every
+     * balancer avoids a suspect or busy provider while another will do, and a fleet that is all busy or all suspect
+     * still gets calls. The common case (nobody suspect or busy) allocates nothing.
      */
-    List<Endpoint> candidates(List<Endpoint> tried) {
+    public List<Endpoint> candidates() {
         List<Endpoint> all = endpoints;
         long now = System.nanoTime();
         int best = Integer.MAX_VALUE;
         int ofBest = 0;
         for (Endpoint e : all) {
             if (e.isAvailable() && !e.isEjected(now)) {
-                int r = rank(e, tried, now);
+                int r = rank(e, now);
                 if (r < best) {
                     best = r;
                     ofBest = 1;
@@ -201,16 +201,16 @@ public final class Directory implements AutoCloseable {
         }
         List<Endpoint> chosen = new ArrayList<>(ofBest);
         for (Endpoint e : all) {
-            if (e.isAvailable() && !e.isEjected(now) && rank(e, tried, now) == best) {
+            if (e.isAvailable() && !e.isEjected(now) && rank(e, now) == best) {
                 chosen.add(e);
             }
         }
         return chosen.isEmpty() ? listedAvailable() : chosen; // a provider's state changed between the two passes
     }
 
-    /** Lower is better: suspect outweighs tried, which outweighs busy. */
-    private static int rank(Endpoint e, List<Endpoint> tried, long now) {
-        return (e.isSuspect() ? 4 : 0) + (!tried.isEmpty() && tried.contains(e) ? 2 : 0) + (e.isBusy(now) ? 1 : 0);
+    /** Lower is better: suspect (maybe dead) outweighs busy (alive, refusing for a moment). */
+    private static int rank(Endpoint e, long now) {
+        return (e.isSuspect() ? 2 : 0) + (e.isBusy(now) ? 1 : 0);
     }
 
     /** Feeds one attempt's outcome to overload steering, the failure detector and outlier ejection. */
