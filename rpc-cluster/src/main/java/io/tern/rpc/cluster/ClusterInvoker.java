@@ -171,7 +171,7 @@ public final class ClusterInvoker implements Invoker {
 
         /** The balancer's pick past the providers already tried; null when none is available or it cannot route the call. */
         private Endpoint pick() {
-            List<Endpoint> available = directory.available();
+            List<Endpoint> available = directory.candidates(); // neither suspect nor busy, while there are such
             if (available.isEmpty()) {
                 return null;
             }
@@ -224,7 +224,7 @@ public final class ClusterInvoker implements Invoker {
                 endpoint.abandoned(); // never reached the provider: neither a failure of it nor a latency sample
             } else {
                 endpoint.finished(latency);
-                directory.record(endpoint, failure != null || isProviderFailure(response.status()));
+                directory.record(endpoint, failure, response);
             }
             if (failure == null && response.status() == Status.OK) {
                 latencies.record(latency);
@@ -309,10 +309,6 @@ public final class ClusterInvoker implements Invoker {
             return !c.requestMayHaveRun();
         }
         return failure == null && response.status() == Status.SHUTTING_DOWN;
-    }
-
-    private static boolean isProviderFailure(Status status) {
-        return status == Status.SERVER_BUSY || status == Status.INTERNAL_ERROR || status == Status.DEADLINE_EXCEEDED;
     }
 
     /**

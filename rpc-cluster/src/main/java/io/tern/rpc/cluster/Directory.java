@@ -1,16 +1,20 @@
 package io.tern.rpc.cluster;
 
+import io.netty.util.Timeout;
+import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.registry.Registry;
 import io.tern.rpc.transport.RpcClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The live provider list of one service: follows the registry (full list on every change), keeps one shared
@@ -20,9 +24,16 @@ import java.util.concurrent.CompletableFuture;
  * <p>A provider that leaves the registry while its connection is still up (no GOAWAY: a session expiry, not a
  * shutdown) lingers for a grace period as a fallback, used only when no listed provider is available, so the
  * moment between a provider's session expiring and its node being re-created costs no calls.
+ *
+ * <p>Health: every outcome feeds {@link CallOutcome overload steering}, {@link OutlierDetector outlier ejection}
+ * and each provider's {@link AccrualFailureDetector}, which a timer looks at every few milliseconds; ejected
+ * providers are no candidates, and suspect or busy ones only when nothing better is left ({@link #candidates()}).
  */
 public final class Directory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Directory.class);
+
+    /** How long a provider that left the registry with its connection still up remains a fallback. */
+    static final Duration DEFAULT_LINGER = Duration.ofSeconds(30);
 
     private final String serviceKey;
     private final RpcClient client;
@@ -30,25 +41,37 @@ public final class Directory implements AutoCloseable {
     private final CompletableFuture<Void> firstNonEmpty = new CompletableFuture<>();
     private final Registry.Subscription subscription;
     private final long lingerNanos;
-    private final OutlierDetector outliers = OutlierDetector.defaults();
+    private final OutlierDetector outliers;
+    private final AccrualFailureDetector.Settings detection;
+    private volatile Timeout ticker;
     private volatile List<Endpoint> endpoints = List.of();
     private final Map<String, Lingering> lingering = new HashMap<>();
     private volatile boolean anyLingering;
-    private boolean closed;
+    private volatile boolean closed;
 
     private record Lingering(Endpoint endpoint, long untilNanos) {
     }
 
     public Directory(String serviceKey, Registry registry, RpcClient client) {
-        this(serviceKey, registry, client, java.time.Duration.ofSeconds(30));
+        this(serviceKey, registry, client, DEFAULT_LINGER);
     }
 
     public Directory(String serviceKey, Registry registry, RpcClient client, java.time.Duration linger) {
+        this(serviceKey, registry, client, linger, OutlierDetector.defaults(), AccrualFailureDetector.Settings.DEFAULTS);
+    }
+
+    Directory(String serviceKey, Registry registry, RpcClient client, Duration linger, OutlierDetector outliers,
+              AccrualFailureDetector.Settings detection) {
         this.serviceKey = serviceKey;
         this.client = client;
         this.registry = registry;
         this.lingerNanos = linger.toNanos();
+        this.outliers = outliers;
+        this.detection = detection;
         this.subscription = registry.subscribe(serviceKey, this::update);
+        if (detection.enabled()) {
+            scheduleTick();
+        }
     }
 
     private synchronized void update(List<ProviderInfo> providers) {
@@ -66,12 +89,13 @@ public final class Directory implements AutoCloseable {
             if (existing == null && back != null) {
                 existing = back.endpoint(); // re-registered: keep its connection (and its acquisition)
             }
-            if (existing != null && existing.info().equals(p)) {
+            if (existing != null) {
+                if (!existing.info().equals(p)) {
+                    existing.info(p); // same address, new data (weight, timestamp): keep its connection and all it learned
+                }
                 next.add(existing);
-            } else if (existing != null) {
-                next.add(new Endpoint(p, existing.connection())); // same address, new data: keep the connection
             } else {
-                next.add(new Endpoint(p, client.acquire(p.host(), p.port())));
+                next.add(new Endpoint(p, client.acquire(p.host(), p.port()), detection, System::nanoTime));
             }
         }
         long now = System.nanoTime();
@@ -147,9 +171,102 @@ public final class Directory implements AutoCloseable {
         anyLingering = !lingering.isEmpty();
     }
 
-    /** Feeds one call outcome to outlier detection (failure: transport error, timeout, busy, internal error). */
-    void record(Endpoint endpoint, boolean failure) {
-        outliers.record(endpoint, failure, this::all);
+    /**
+     * The providers a call may go to now: connected and not ejected (a lingering one only when no listed one is),
+     * and among them those neither suspect nor busy; failing that, busy ones; failing that, suspect ones. So every
+     * balancer avoids a suspect or busy provider while another will do, and a fleet that is all busy or all suspect
+     * still gets calls. The common case (nobody suspect or busy) allocates nothing.
+     */
+    public List<Endpoint> candidates() {
+        List<Endpoint> all = endpoints;
+        long now = System.nanoTime();
+        int best = Integer.MAX_VALUE;
+        int ofBest = 0;
+        for (Endpoint e : all) {
+            if (e.isAvailable() && !e.isEjected(now)) {
+                int r = rank(e, now);
+                if (r < best) {
+                    best = r;
+                    ofBest = 1;
+                } else if (r == best) {
+                    ofBest++;
+                }
+            }
+        }
+        if (best == Integer.MAX_VALUE) {
+            return anyLingering ? availableUnderLock() : List.of();
+        }
+        if (best == 0 && ofBest == all.size()) {
+            return all;
+        }
+        List<Endpoint> chosen = new ArrayList<>(ofBest);
+        for (Endpoint e : all) {
+            if (e.isAvailable() && !e.isEjected(now) && rank(e, now) == best) {
+                chosen.add(e);
+            }
+        }
+        return chosen.isEmpty() ? listedAvailable() : chosen; // a provider's state changed between the two passes
+    }
+
+    /** Lower is better: suspect (maybe dead) outweighs busy (alive, refusing for a moment). */
+    private static int rank(Endpoint e, long now) {
+        return (e.isSuspect() ? 2 : 0) + (e.isBusy(now) ? 1 : 0);
+    }
+
+    /** Feeds one attempt's outcome to overload steering, the failure detector and outlier ejection. */
+    void record(Endpoint endpoint, Throwable failure, RpcResponse response) {
+        CallOutcome outcome = CallOutcome.of(failure, response);
+        long now = outliers.now();
+        boolean eject = false;
+        synchronized (endpoint) { // the one lock an outcome takes; the detectors' own locking is reentrant under it
+            endpoint.recordOutcome(outcome, now);
+            switch (outcome) {
+                case ANSWERED -> outliers.count(endpoint, false, now);
+                case ERROR_ANSWER, FAILED -> eject = outliers.count(endpoint, true, now);
+                default -> { } // overload and timeouts are not outlier failures; a call never sent says nothing
+            }
+        }
+        if (eject) {
+            outliers.eject(endpoint, endpoints, now);
+        }
+    }
+
+    private void scheduleTick() {
+        try {
+            ticker = client.timer().newTimeout(t -> tick(), detection.tickNanos(), TimeUnit.NANOSECONDS);
+        } catch (IllegalStateException e) {
+            log.debug("{}: client timer stopped; failure detection ends", serviceKey);
+        }
+    }
+
+    /** Looks at every provider's failure detector: ejects the dead (within the cap), re-admits the revived. */
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        try {
+            List<Endpoint> all = endpoints;
+            for (Endpoint e : all) {
+                switch (e.liveness().tick()) {
+                    case DEAD -> {
+                        long now = outliers.now();
+                        if (!e.isEjected(now) && outliers.mayEject(e, all, now)) {
+                            e.liveness().declareDead();
+                            log.warn("{}: ejecting provider {}: no answer to calls or PINGs (suspicion φ {}); it is back once it answers PINGs",
+                                    serviceKey, e.address(), String.format("%.1f", e.liveness().phi()));
+                        }
+                    }
+                    case ALIVE_AGAIN -> log.info("{}: provider {} answers PINGs again: re-admitted", serviceKey, e.address());
+                    default -> { }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: failure detection failed this round: {}", serviceKey, e.toString(), e);
+        } finally {
+            if (!closed) {
+                scheduleTick();
+            }
+        }
     }
 
     RpcClient client() {
@@ -169,6 +286,10 @@ public final class Directory implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        Timeout t = ticker;
+        if (t != null) {
+            t.cancel();
+        }
         subscription.close();
         for (Endpoint e : endpoints) {
             client.release(e.info().host(), e.info().port());

@@ -3,36 +3,88 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConnection;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * One provider as the client stack sees it: its registry entry, its shared connection, and the live state the
- * policies read: calls in flight, a peak-sensitive EWMA of latency (Finagle's PeakEWMA), and outlier-ejection state.
+ * policies read: calls in flight, a peak-sensitive EWMA of latency (Finagle's PeakEWMA), a short "busy" penalty
+ * after it refused work for overload, its suspicion level ({@link AccrualFailureDetector}) and outlier-ejection
+ * state. One object per address for as long as the registry lists it: a change of its registry data (weight,
+ * timestamp) updates {@link #info()} and keeps all of that state.
  */
 public final class Endpoint {
     /** Latency memory of the peak EWMA: a slow answer is seen at once and forgotten over about this long. */
     static final double DECAY_NANOS = 5e9;
+    /** How long a provider that refused a call for overload is avoided; doubled for each refusal in a row. */
+    static final long BUSY_PENALTY_NANOS = 50_000_000L;
+    static final long MAX_BUSY_PENALTY_NANOS = 1_000_000_000L;
 
-    private final ProviderInfo info;
+    private volatile ProviderInfo info;
     private final ClientConnection connection;
+    private final AccrualFailureDetector liveness;
     private final AtomicInteger active = new AtomicInteger();
     private double ewmaNanos;
     private long ewmaStamp = System.nanoTime();
-    // outlier ejection, guarded by this
+    /** Until when the provider is avoided for overload; 0 when it is not. */
+    private volatile long busyUntilNanos;
+    // guarded by this
+    int busyStreak;
+    // outlier ejection, guarded by this (ejectedUntilNanos is also read without it)
     int consecutiveFailures;
     int windowCalls;
     int windowFailures;
     int ejections;
-    long ejectedUntilNanos;
+    volatile long ejectedUntilNanos;
+    /** Since when the provider has been admitted without a failure: each base ejection time of it forgives one ejection. */
+    long healthySinceNanos;
     boolean probation;
 
     Endpoint(ProviderInfo info, ClientConnection connection) {
+        this(info, connection, AccrualFailureDetector.Settings.DEFAULTS, System::nanoTime);
+    }
+
+    Endpoint(ProviderInfo info, ClientConnection connection, AccrualFailureDetector.Settings detection, LongSupplier clock) {
         this.info = info;
         this.connection = connection;
+        this.liveness = new AccrualFailureDetector(detection, link(connection), clock, this);
+    }
+
+    private static AccrualFailureDetector.Link link(ClientConnection connection) {
+        return new AccrualFailureDetector.Link() {
+            @Override
+            public boolean ready() {
+                return connection.state() == ClientConnection.State.READY;
+            }
+
+            @Override
+            public long lastInboundNanos() {
+                return connection.lastInboundNanos();
+            }
+
+            @Override
+            public boolean callsInFlight() {
+                return connection.pendingCalls() > 0;
+            }
+
+            @Override
+            public CompletableFuture<Long> ping() {
+                return connection.ping();
+            }
+        };
     }
 
     public ProviderInfo info() {
         return info;
+    }
+
+    /** The registry's new data for this address (weight, timestamp...): everything learned about the provider stays. */
+    void info(ProviderInfo changed) {
+        if (!changed.address().equals(info.address())) {
+            throw new IllegalArgumentException("endpoint " + info.address() + " cannot become " + changed.address());
+        }
+        this.info = changed;
     }
 
     public ClientConnection connection() {
@@ -107,8 +159,47 @@ public final class Endpoint {
         return connection.isAvailable();
     }
 
-    synchronized boolean isEjected(long nowNanos) {
-        return ejectedUntilNanos != 0 && nowNanos - ejectedUntilNanos < 0;
+    /** Ejected: by outlier detection until its time is up, or by the failure detector until it answers probes. */
+    boolean isEjected(long nowNanos) {
+        return isOutlierEjected(nowNanos) || liveness.isDead();
+    }
+
+    boolean isOutlierEjected(long nowNanos) {
+        long until = ejectedUntilNanos;
+        return until != 0 && nowNanos - until < 0;
+    }
+
+    /** Its suspicion level says avoid it (see {@link AccrualFailureDetector}). */
+    boolean isSuspect() {
+        return liveness.isSuspect();
+    }
+
+    /** It refused a call for overload a moment ago. */
+    boolean isBusy(long nowNanos) {
+        long until = busyUntilNanos;
+        return until != 0 && nowNanos - until < 0;
+    }
+
+    AccrualFailureDetector liveness() {
+        return liveness;
+    }
+
+    /** One attempt's outcome, for overload steering and the failure detector. The caller holds this endpoint's lock. */
+    void recordOutcome(CallOutcome outcome, long nowNanos) {
+        switch (outcome) {
+            case ANSWERED, ERROR_ANSWER -> {
+                busyStreak = 0;
+                liveness.answered();
+            }
+            case OVERLOADED -> {
+                // steer calls elsewhere for a moment, longer while it keeps refusing; never an ejection
+                busyStreak = Math.min(busyStreak + 1, 31);
+                long penalty = Math.min(MAX_BUSY_PENALTY_NANOS, BUSY_PENALTY_NANOS << Math.min(busyStreak - 1, 10));
+                busyUntilNanos = nowNanos + penalty;
+            }
+            case TIMED_OUT -> liveness.timedOut();
+            default -> { } // a failed connection is outlier detection's; a call never sent says nothing
+        }
     }
 
     @Override

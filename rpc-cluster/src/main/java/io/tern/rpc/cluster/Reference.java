@@ -45,6 +45,8 @@ public final class Reference<T> {
     private int[] hashArguments = {0};
     /** Null: futures complete on the I/O thread. */
     private Executor callbackExecutor;
+    private OutlierDetector outliers = OutlierDetector.defaults();
+    private AccrualFailureDetector.Settings failureDetection = AccrualFailureDetector.Settings.DEFAULTS;
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -205,6 +207,30 @@ public final class Reference<T> {
     }
 
     /**
+     * Outlier ejection, as Envoy's (rpc.consumer.outlier.*): {@code consecutiveFailures} failures in a row (an
+     * INTERNAL_ERROR answer or a failed connection; never overload or a timeout) eject a provider for
+     * {@code baseEjectionTime} × its number of ejections, at most {@code maxEjectionTime}; at most
+     * {@code maxEjectedPercent} of the providers are ejected at once. Defaults: 5, 50, 5s, 1m.
+     */
+    public Reference<T> outlierEjection(int consecutiveFailures, int maxEjectedPercent, Duration baseEjectionTime, Duration maxEjectionTime) {
+        if (consecutiveFailures < 1) {
+            throw new IllegalArgumentException("rpc.consumer.outlier.consecutive-failures must be >= 1, was " + consecutiveFailures);
+        }
+        if (maxEjectedPercent < 0 || maxEjectedPercent > 100) {
+            throw new IllegalArgumentException("rpc.consumer.outlier.max-ejected-percent must be 0..100, was " + maxEjectedPercent);
+        }
+        if (baseEjectionTime == null || baseEjectionTime.isNegative() || baseEjectionTime.isZero()) {
+            throw new IllegalArgumentException("rpc.consumer.outlier.base-ejection-time must be > 0, was " + baseEjectionTime);
+        }
+        if (maxEjectionTime == null || maxEjectionTime.compareTo(baseEjectionTime) < 0) {
+            throw new IllegalArgumentException("rpc.consumer.outlier.max-ejection-time must be >= rpc.consumer.outlier.base-ejection-time ("
+                    + baseEjectionTime + "), was " + maxEjectionTime);
+        }
+        this.outliers = OutlierDetector.of(consecutiveFailures, maxEjectedPercent, baseEjectionTime, maxEjectionTime);
+        return this;
+    }
+
+    /**
      * Where the futures of async methods complete, and so where callbacks the caller chains on them run
      * (rpc.consumer.callback-executor): {@code io} (default) on the I/O thread that read the answer, with no hand-off
      * per call, so callbacks must be short and never block (a blocking call or wait there fails at once); or
@@ -229,6 +255,28 @@ public final class Reference<T> {
         return this;
     }
 
+    /**
+     * Accrual failure detection (rpc.consumer.failure-detector.*): a provider whose silence while calls or PINGs
+     * await its answer, plus its recent timeouts, reach suspicion φ ≥ {@code phiSuspect} is avoided and probed with
+     * PINGs; at φ ≥ {@code phiEject} from silence, or after 3 unanswered probes, it is ejected until it answers 2
+     * probes. {@code minStdDev} sets how long a silence must be to count (φ 3 after about 3 × it, φ 8 after about 5 ×).
+     * Defaults: on, 3, 8, 100ms.
+     */
+    public Reference<T> failureDetector(boolean enabled, double phiSuspect, double phiEject, Duration minStdDev) {
+        if (!(phiSuspect > 0) || Double.isInfinite(phiSuspect)) {
+            throw new IllegalArgumentException("rpc.consumer.failure-detector.phi-suspect must be a number > 0, was " + phiSuspect);
+        }
+        if (!(phiEject >= phiSuspect) || Double.isInfinite(phiEject)) {
+            throw new IllegalArgumentException("rpc.consumer.failure-detector.phi-eject must be >= rpc.consumer.failure-detector.phi-suspect ("
+                    + phiSuspect + "), was " + phiEject);
+        }
+        if (minStdDev == null || minStdDev.isNegative() || minStdDev.isZero()) {
+            throw new IllegalArgumentException("rpc.consumer.failure-detector.min-std-dev must be > 0, was " + minStdDev);
+        }
+        this.failureDetection = new AccrualFailureDetector.Settings(enabled, phiSuspect, phiEject, minStdDev);
+        return this;
+    }
+
     public Reference<T> loadBalancer(LoadBalancer loadBalancer) {
         this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
         return this;
@@ -246,6 +294,11 @@ public final class Reference<T> {
     ClusterInvoker clusterInvoker(Directory directory) {
         return new ClusterInvoker(directory, balancer(), cluster.equals("failfast") ? 0 : retries,
                 RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest), attemptTimeout);
+    }
+
+    /** The live provider list of this reference's service, with its health settings. */
+    Directory directory(io.tern.rpc.registry.Registry registry, RpcClient client) {
+        return new Directory(serviceKey(), registry, client, Directory.DEFAULT_LINGER, outliers, failureDetection);
     }
 
     public String serviceKey() {

@@ -41,7 +41,7 @@ public final class TernClient implements AutoCloseable {
 
     /** A proxy whose calls go to the providers the registry lists for the reference's service key. */
     public synchronized <T> T refer(Reference<T> reference) {
-        Directory directory = new Directory(reference.serviceKey(), registry, rpcClient);
+        Directory directory = reference.directory(registry, rpcClient);
         try {
             T proxy = reference.create(reference.clusterInvoker(directory), directory.describe());
             directories.add(directory);

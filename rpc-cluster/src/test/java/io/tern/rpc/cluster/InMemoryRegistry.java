@@ -16,7 +16,9 @@ final class InMemoryRegistry implements Registry {
 
     @Override
     public synchronized void register(ProviderInfo provider) {
-        providers.computeIfAbsent(provider.serviceKey(), k -> new ArrayList<>()).add(provider);
+        List<ProviderInfo> list = providers.computeIfAbsent(provider.serviceKey(), k -> new ArrayList<>());
+        list.removeIf(p -> p.address().equals(provider.address())); // one node per address: registering again changes its data
+        list.add(provider);
         notify(provider.serviceKey());
     }
 

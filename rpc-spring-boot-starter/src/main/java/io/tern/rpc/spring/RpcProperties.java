@@ -507,6 +507,20 @@ public class RpcProperties implements InitializingBean {
             this.callbackExecutor = callbackExecutor;
         }
 
+        private final Outlier outlier = new Outlier();
+
+        private final FailureDetector failureDetector = new FailureDetector();
+
+        /** Outlier ejection thresholds; overload (SERVER_BUSY) and timeouts never count as failures. */
+        public Outlier getOutlier() {
+            return outlier;
+        }
+
+        /** Accrual failure detection: avoid and probe a provider that falls silent, eject it when it looks dead. */
+        public FailureDetector getFailureDetector() {
+            return failureDetector;
+        }
+
         public Duration getTimeout() {
             return timeout;
         }
@@ -617,6 +631,106 @@ public class RpcProperties implements InitializingBean {
         }
     }
 
+    /**
+     * Outlier ejection (as Envoy's): a provider that fails calls (INTERNAL_ERROR answers, failed connections) is
+     * ejected for a while. Overload refusals and timeouts are not failures here.
+     */
+    public static class Outlier {
+        /** Failures in a row that eject a provider. */
+        private int consecutiveFailures = 5;
+
+        /** At most this share of a service's providers (0..100) is ejected at once. */
+        private int maxEjectedPercent = 50;
+
+        /** First ejection time; each further ejection lasts this much longer, and each period of it spent healthy forgives one. */
+        private Duration baseEjectionTime = Duration.ofSeconds(5);
+
+        /** Longest ejection time. */
+        private Duration maxEjectionTime = Duration.ofMinutes(1);
+
+        public int getConsecutiveFailures() {
+            return consecutiveFailures;
+        }
+
+        public void setConsecutiveFailures(int consecutiveFailures) {
+            this.consecutiveFailures = consecutiveFailures;
+        }
+
+        public int getMaxEjectedPercent() {
+            return maxEjectedPercent;
+        }
+
+        public void setMaxEjectedPercent(int maxEjectedPercent) {
+            this.maxEjectedPercent = maxEjectedPercent;
+        }
+
+        public Duration getBaseEjectionTime() {
+            return baseEjectionTime;
+        }
+
+        public void setBaseEjectionTime(Duration baseEjectionTime) {
+            this.baseEjectionTime = baseEjectionTime;
+        }
+
+        public Duration getMaxEjectionTime() {
+            return maxEjectionTime;
+        }
+
+        public void setMaxEjectionTime(Duration maxEjectionTime) {
+            this.maxEjectionTime = maxEjectionTime;
+        }
+    }
+
+    /**
+     * Accrual (phi) failure detection per provider: how unlikely its silence is while calls or PINGs await its
+     * answer, given how it usually answers, plus its recent timeouts.
+     */
+    public static class FailureDetector {
+        /** Whether accrual failure detection runs (the heartbeat's 3-missed-intervals rule and outlier ejection remain). */
+        private boolean enabled = true;
+
+        /** Suspicion level from which a provider is avoided while others will do, and probed with PINGs. */
+        private double phiSuspect = 3;
+
+        /** Suspicion level of silence from which a provider is ejected, until it answers PINGs again. */
+        private double phiEject = 8;
+
+        /** Floor on the deviation of a provider's answer intervals: how long a silence must last to count (phi 3 after about 3 times this). */
+        private Duration minStdDev = Duration.ofMillis(100);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getPhiSuspect() {
+            return phiSuspect;
+        }
+
+        public void setPhiSuspect(double phiSuspect) {
+            this.phiSuspect = phiSuspect;
+        }
+
+        public double getPhiEject() {
+            return phiEject;
+        }
+
+        public void setPhiEject(double phiEject) {
+            this.phiEject = phiEject;
+        }
+
+        public Duration getMinStdDev() {
+            return minStdDev;
+        }
+
+        public void setMinStdDev(Duration minStdDev) {
+            this.minStdDev = minStdDev;
+        }
+    }
+
     /** Connection liveness, consumer side. */
     public static class Heartbeat {
         /** PING after this much write-idle time; a connection is dead after 3 intervals without inbound bytes. */
@@ -652,6 +766,7 @@ public class RpcProperties implements InitializingBean {
         check("rpc.consumer", this::clientConfig);
         check("rpc.consumer.timeout", () -> requirePositive(consumer.timeout, "rpc.consumer.timeout"));
         check("rpc.consumer", () -> applyConsumerDefaults(Reference.to(Probe.class)));
+        check("rpc.consumer", () -> applyHealthSettings(Reference.to(Probe.class)));
     }
 
     /** The compression both sides use for bodies they send. */
@@ -758,6 +873,14 @@ public class RpcProperties implements InitializingBean {
                 .warmup(consumer.warmup)
                 .attemptTimeout(consumer.attemptTimeout)
                 .callbackExecutor(consumer.callbackExecutor);
+    }
+
+    /** Applies rpc.consumer.outlier.* and rpc.consumer.failure-detector.* (validated by the Reference builder). */
+    <T> Reference<T> applyHealthSettings(Reference<T> reference) {
+        Outlier o = consumer.outlier;
+        FailureDetector f = consumer.failureDetector;
+        return reference.outlierEjection(o.consecutiveFailures, o.maxEjectedPercent, o.baseEjectionTime, o.maxEjectionTime)
+                .failureDetector(f.enabled, f.phiSuspect, f.phiEject, f.minStdDev);
     }
 
     static String blankToNull(String s) {

@@ -199,7 +199,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
     }
 
     private <T> Reference<T> reference(Class<T> type, Key key) {
-        return Reference.to(type).version(key.version()).group(key.group())
+        return properties.applyHealthSettings(Reference.to(type)).version(key.version()).group(key.group())
                 .timeout(key.timeout())
                 .serialization(key.serialization())
                 .compression(compression(key))

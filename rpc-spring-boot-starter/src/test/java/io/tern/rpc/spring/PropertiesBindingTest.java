@@ -71,6 +71,14 @@ class PropertiesBindingTest {
             "rpc.consumer.reconnect-backoff-min=100ms",
             "rpc.consumer.reconnect-backoff-max=10s",
             "rpc.consumer.callback-executor=default",
+            "rpc.consumer.outlier.consecutive-failures=7",
+            "rpc.consumer.outlier.max-ejected-percent=30",
+            "rpc.consumer.outlier.base-ejection-time=10s",
+            "rpc.consumer.outlier.max-ejection-time=2m",
+            "rpc.consumer.failure-detector.enabled=false",
+            "rpc.consumer.failure-detector.phi-suspect=4.5",
+            "rpc.consumer.failure-detector.phi-eject=10",
+            "rpc.consumer.failure-detector.min-std-dev=250ms",
             "rpc.heartbeat.interval=5s",
             "rpc.server.max-connections=100",
             "rpc.server.max-connections-per-peer=20",
@@ -149,6 +157,14 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofMillis(100), k.getReconnectBackoffMin());
             assertEquals(Duration.ofSeconds(10), k.getReconnectBackoffMax());
             assertEquals("default", k.getCallbackExecutor());
+            assertEquals(7, k.getOutlier().getConsecutiveFailures());
+            assertEquals(30, k.getOutlier().getMaxEjectedPercent());
+            assertEquals(Duration.ofSeconds(10), k.getOutlier().getBaseEjectionTime());
+            assertEquals(Duration.ofMinutes(2), k.getOutlier().getMaxEjectionTime());
+            assertFalse(k.getFailureDetector().isEnabled());
+            assertEquals(4.5, k.getFailureDetector().getPhiSuspect());
+            assertEquals(10, k.getFailureDetector().getPhiEject());
+            assertEquals(Duration.ofMillis(250), k.getFailureDetector().getMinStdDev());
             assertEquals(Duration.ofSeconds(5), p.getHeartbeat().getInterval());
             assertEquals(100, s.getMaxConnections());
             assertEquals(5000, k.getMaxPendingCalls());
@@ -233,6 +249,14 @@ class PropertiesBindingTest {
             assertEquals(0.1, p.getConsumer().getRetryBudgetRatio());
             assertEquals(10, p.getConsumer().getRetryBudgetMinPerSecond());
             assertEquals("io", p.getConsumer().getCallbackExecutor(), "futures complete on the I/O thread");
+            assertEquals(5, p.getConsumer().getOutlier().getConsecutiveFailures());
+            assertEquals(50, p.getConsumer().getOutlier().getMaxEjectedPercent());
+            assertEquals(Duration.ofSeconds(5), p.getConsumer().getOutlier().getBaseEjectionTime());
+            assertEquals(Duration.ofMinutes(1), p.getConsumer().getOutlier().getMaxEjectionTime());
+            assertTrue(p.getConsumer().getFailureDetector().isEnabled());
+            assertEquals(3, p.getConsumer().getFailureDetector().getPhiSuspect());
+            assertEquals(8, p.getConsumer().getFailureDetector().getPhiEject());
+            assertEquals(Duration.ofMillis(100), p.getConsumer().getFailureDetector().getMinStdDev());
             assertEquals(Duration.ofSeconds(5), p.getRegistry().getConnectTimeout());
             assertEquals("/tern", p.getRegistry().getRootPath());
             assertEquals(Duration.ofSeconds(1), p.getRegistry().getRetryBaseSleep());

@@ -64,6 +64,10 @@ public final class ClientConnection {
     private volatile RequestQueue writes;
     private volatile Throwable lastFailure;
     private volatile boolean closeWhenDrained;
+    /** When the last read batch from the provider arrived ({@link System#nanoTime()}; 0 before any): written once per batch. */
+    private volatile long lastInboundNanos;
+    /** Probe PINGs awaiting their PONG, by request id; touched only on the event loop. */
+    private final io.netty.util.collection.IntObjectHashMap<Probe> probes = new io.netty.util.collection.IntObjectHashMap<>();
     private long backoffMillis;
     /** Every channel of this connection lives on this one loop, so the pending calls need no lock. */
     private final io.netty.channel.EventLoop loop;
@@ -100,6 +104,70 @@ public final class ClientConnection {
     /** Calls sent or queued on this connection and not yet ended. */
     public int pendingCalls() {
         return outstanding.get();
+    }
+
+    /**
+     * When bytes from the provider last arrived, as {@link System#nanoTime()} (0 before any): any response, PONG or
+     * part of a frame. A failure detector compares it with what it is waiting for.
+     */
+    public long lastInboundNanos() {
+        return lastInboundNanos;
+    }
+
+    /**
+     * Sends a PING now; the future completes with the round trip in nanoseconds when its PONG arrives, or fails when
+     * the connection is not ready or drops first. The provider answers PINGs on its I/O thread, so a PONG proves the
+     * process and the link alive even while every business thread is busy. Cancel the future to stop waiting.
+     */
+    public CompletableFuture<Long> ping() {
+        Channel ch = channel;
+        if (state != State.READY || ch == null) {
+            return CompletableFuture.failedFuture(new RpcConnectionException("cannot PING " + address + ": not connected", false, lastFailure));
+        }
+        Probe probe = new Probe(nextId.getAndIncrement(), System.nanoTime());
+        try {
+            loop.execute(() -> sendProbe(probe, ch));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            probe.completeExceptionally(new RpcConnectionException("cannot PING " + address + ": client closed", false, e));
+        }
+        return probe;
+    }
+
+    /** On the event loop. */
+    private void sendProbe(Probe probe, Channel ch) {
+        if (probe.isDone()) {
+            return;
+        }
+        if (!ch.isActive()) {
+            probe.completeExceptionally(new RpcConnectionException("PING to " + address + " not sent: connection closed", false, null));
+            return;
+        }
+        probes.put(probe.id, probe);
+        probe.whenComplete((rtt, e) -> {
+            if (probe.isCancelled()) {
+                loop.execute(() -> probes.remove(probe.id)); // the detector gave up on it: forget its id
+            }
+        });
+        ch.writeAndFlush(FrameHeader.control(ch.alloc(), MessageType.PING, probe.id), ch.voidPromise());
+    }
+
+    /** On the event loop: a PONG; completes the probe it answers (the heartbeat's own PINGs are not probes). */
+    private void onPong(int id) {
+        Probe probe = probes.remove(id);
+        if (probe != null) {
+            probe.complete(System.nanoTime() - probe.sentNanos);
+        }
+    }
+
+    /** A probe PING in flight. */
+    private static final class Probe extends CompletableFuture<Long> {
+        final int id;
+        final long sentNanos;
+
+        Probe(int id, long sentNanos) {
+            this.id = id;
+            this.sentNanos = sentNanos;
+        }
     }
 
     /**
@@ -363,8 +431,21 @@ public final class ClientConnection {
             state = State.DISCONNECTED;
         }
         failAllPending(previous == State.CLOSED ? "connection to " + address + " closed by the client" : "connection to " + address + " closed");
+        failProbes();
         if (previous != State.CLOSED) {
             scheduleReconnect();
+        }
+    }
+
+    /** On the event loop: probes of the closed channel get no PONG any more. */
+    private void failProbes() {
+        if (probes.isEmpty()) {
+            return;
+        }
+        List<Probe> open = new java.util.ArrayList<>(probes.values());
+        probes.clear();
+        for (Probe p : open) {
+            p.completeExceptionally(new RpcConnectionException("connection to " + address + " closed before the PONG", false, null));
         }
     }
 
@@ -506,7 +587,8 @@ public final class ClientConnection {
                     case MessageType.RESPONSE -> onResponse(ctx, frame);
                     case MessageType.PING -> onPing(ctx, frame.requestId());
                     case MessageType.GOAWAY -> onGoAway(ctx);
-                    default -> { } // PONG: any inbound bytes already reset the read-idle timer
+                    case MessageType.PONG -> onPong(frame.requestId());
+                    default -> { } // REQUEST or CANCEL from a provider: meaningless to a client, ignored
                 }
             } finally {
                 frame.release();
@@ -515,6 +597,7 @@ public final class ClientConnection {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            lastInboundNanos = System.nanoTime(); // once per read batch: what the consumer's failure detector watches
             if (batch.batchComplete(ctx.channel())) {
                 writes.wroteDirectly();
             }

@@ -269,4 +269,60 @@ class ClientConnectionTest {
             assertEquals(Status.OK, Calls.hello(c, "alive", 5000).get(5, TimeUnit.SECONDS).status());
         }
     }
+
+    @Test
+    void probePingCompletesWithItsRoundTripWhileEveryBusinessThreadIsBusy() throws Exception {
+        // one business thread, no queue, held by a slow call: the PONG still comes, from the provider's I/O thread
+        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).executorThreads(1).executorQueue(0).build());
+        server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
+        server.start();
+        try (server; RpcClient client = Calls.client()) {
+            ClientConnection c = readyConnection(client, server.port());
+            CompletableFuture<RpcResponse> holding = Calls.slow(c, 3_000, 10_000);
+            Poll.until(Duration.ofSeconds(5), "the slow call sent", () -> c.pendingCalls() == 1);
+            assertEquals(Status.SERVER_BUSY, Calls.hello(c, "refused", 5000).get(5, TimeUnit.SECONDS).status(), "the provider is fully booked");
+            long before = c.lastInboundNanos();
+            long rtt = c.ping().get(5, TimeUnit.SECONDS);
+            assertTrue(rtt > 0 && rtt < TimeUnit.SECONDS.toNanos(2), "round trip " + rtt + " ns");
+            Poll.until(Duration.ofSeconds(2), "the PONG's arrival noted", () -> c.lastInboundNanos() - before > 0);
+            assertFalse(holding.isDone(), "the business thread is still held");
+        }
+    }
+
+    @Test
+    void probePingToASilentProviderFailsWhenTheConnectionDrops() throws Exception {
+        try (FakeProvider fake = new FakeProvider(); RpcClient client = Calls.client()) {
+            ClientConnection c = readyConnection(client, fake.port());
+            FakeProvider.Conn conn = fake.awaitConnection(Duration.ofSeconds(5));
+            assertEquals(0, c.lastInboundNanos(), "nothing has arrived from a provider that never wrote");
+            CompletableFuture<Long> probe = c.ping();
+            RawFrame ping = conn.nextFrame(Duration.ofSeconds(5));
+            assertNotNull(ping, "the probe PING was sent");
+            assertEquals(MessageType.PING, ping.type());
+            assertFalse(probe.isDone(), "no PONG, no answer");
+            conn.crash();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> probe.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(RpcConnectionException.class, e.getCause());
+            Poll.until(Duration.ofSeconds(5), "connection down", () -> c.state() != ClientConnection.State.READY);
+            assertInstanceOf(RpcConnectionException.class, assertThrows(ExecutionException.class,
+                    () -> c.ping().get(5, TimeUnit.SECONDS)).getCause(), "no PING on a connection that is down");
+        }
+    }
+
+    @Test
+    void probeAnsweredByItsOwnIdOnly() throws Exception {
+        try (FakeProvider fake = new FakeProvider(); RpcClient client = Calls.client()) {
+            ClientConnection c = readyConnection(client, fake.port());
+            FakeProvider.Conn conn = fake.awaitConnection(Duration.ofSeconds(5));
+            CompletableFuture<Long> probe = c.ping();
+            RawFrame ping = conn.nextFrame(Duration.ofSeconds(5));
+            assertNotNull(ping);
+            conn.write(Wire.frame(MessageType.PONG, 0, 0, ping.requestId() + 1, new byte[0])); // a PONG for some other PING
+            conn.write(Wire.frame(MessageType.PONG, 0, 0, 0, new byte[0])); // the heartbeat's
+            Poll.until(Duration.ofSeconds(2), "those PONGs read", () -> c.lastInboundNanos() != 0);
+            assertFalse(probe.isDone(), "a PONG for another id does not answer the probe");
+            conn.write(Wire.frame(MessageType.PONG, 0, 0, ping.requestId(), new byte[0]));
+            assertTrue(probe.get(5, TimeUnit.SECONDS) > 0);
+        }
+    }
 }
