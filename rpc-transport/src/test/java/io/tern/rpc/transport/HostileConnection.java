@@ -6,7 +6,6 @@ import io.tern.rpc.protocol.MessageType;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -165,25 +164,7 @@ final class HostileConnection implements AutoCloseable {
 
     /** True when the peer closed or reset the connection within {@code within}; bytes received meanwhile are skipped. */
     boolean awaitClosed(Duration within) throws IOException {
-        long deadline = System.nanoTime() + within.toNanos();
-        InputStream raw = socket.getInputStream();
-        byte[] sink = new byte[4096];
-        while (true) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return false;
-            }
-            socket.setSoTimeout((int) Math.max(1, left));
-            try {
-                if (raw.read(sink) == -1) {
-                    return true;
-                }
-            } catch (SocketTimeoutException e) {
-                return false;
-            } catch (SocketException e) {
-                return true;
-            }
-        }
+        return RawConnection.awaitClosedSkipping(socket, within);
     }
 
     @Override

@@ -117,6 +117,11 @@ final class RawConnection implements AutoCloseable {
 
     /** True when the peer closed or reset the connection within {@code within}; bytes received meanwhile are skipped. */
     boolean awaitClosedSkipping(Duration within) throws IOException {
+        return awaitClosedSkipping(socket, within);
+    }
+
+    /** As {@link #awaitClosedSkipping(Duration)}, for any client socket. */
+    static boolean awaitClosedSkipping(Socket socket, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         InputStream raw = socket.getInputStream();
         byte[] sink = new byte[4096];
