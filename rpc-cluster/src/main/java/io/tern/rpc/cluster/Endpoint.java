@@ -23,6 +23,7 @@ public final class Endpoint {
 
     private volatile ProviderInfo info;
     private final ClientConnection connection;
+    private final ConnectionInvoker invoker;
     private final AccrualFailureDetector liveness;
     private final AtomicInteger active = new AtomicInteger();
     private double ewmaNanos;
@@ -48,6 +49,7 @@ public final class Endpoint {
     Endpoint(ProviderInfo info, ClientConnection connection, AccrualFailureDetector.Settings detection, LongSupplier clock) {
         this.info = info;
         this.connection = connection;
+        this.invoker = new ConnectionInvoker(connection);
         this.liveness = new AccrualFailureDetector(detection, link(connection), clock, this);
     }
 
@@ -89,6 +91,11 @@ public final class Endpoint {
 
     public ClientConnection connection() {
         return connection;
+    }
+
+    /** The last link of the call path to this provider: its connection. */
+    Invoker invoker() {
+        return invoker;
     }
 
     public String address() {

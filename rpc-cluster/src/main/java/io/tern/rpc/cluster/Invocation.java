@@ -3,14 +3,32 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.transport.CallSpec;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * One call travelling down the client stack: the request, how to encode it, whether the method may run twice,
- * and its absolute deadline ({@link System#nanoTime()} based). Retries and backups share the deadline.
+ * One call travelling down the client stack: the request, how to encode it, whether the method may run twice, its
+ * absolute deadline ({@link System#nanoTime()} based), and the providers its attempts went to so far (the balancing
+ * link adds each pick; retries and backups of the call share the list and the deadline).
  */
-public record Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos) {
+public record Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos, List<Endpoint> tried) {
+
+    public Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos) {
+        this(request, spec, idempotent, deadlineNanos, new ArrayList<>(2));
+    }
 
     /** Milliseconds left before the deadline (at least 0). */
     public long remainingMillis() {
-        return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
+        return remainingMillis(System.nanoTime());
+    }
+
+    /** Milliseconds left at {@code nowNanos} (at least 0). */
+    public long remainingMillis(long nowNanos) {
+        return Math.max(0, (deadlineNanos - nowNanos) / 1_000_000L);
+    }
+
+    /** The same call with another request (e.g. attachments added) and deadline; same attempt history. */
+    public Invocation with(RpcRequest newRequest, long newDeadlineNanos) {
+        return new Invocation(newRequest, spec, idempotent, newDeadlineNanos, tried);
     }
 }

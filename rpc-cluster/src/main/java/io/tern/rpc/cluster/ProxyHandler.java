@@ -83,17 +83,12 @@ final class ProxyHandler implements InvocationHandler {
         if (!pm.async && IoThreads.current()) {
             throw IoThreads.blockingRefused("blocking call " + pm.spec.description()); // before anything is sent
         }
-        long now = System.nanoTime();
-        long budget = timeoutNanos;
-        RpcContext context = RpcContext.current();
-        if (context != null) {
-            budget = Math.min(budget, context.remainingNanos()); // called from inside a provider method
-        }
-        Attachments attachments = Attachments.ofCall(Math.max(0, budget / 1_000_000L), 0, context != null);
+        // the reference's timeout; the deadline link shortens it for a call made while serving a request
+        Attachments attachments = Attachments.ofCall(timeoutNanos / 1_000_000L, 0, false);
         RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? NO_ARGS : args, attachments);
-        Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, now + budget);
+        Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, System.nanoTime() + timeoutNanos);
         CompletableFuture<RpcResponse> call = invoker.invoke(invocation);
-        CallResult result = new CallResult(call, pm.async ? context : null);
+        CallResult result = new CallResult(call, pm.async ? RpcContext.current() : null);
         if (pm.async && callbackExecutor != null) {
             call.whenCompleteAsync(result, callbackExecutor); // the caller's callbacks run on that executor
         } else {
@@ -172,9 +167,7 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     private static Throwable toThrowable(Throwable cause, ProxyMethod pm) {
-        if (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        cause = io.tern.rpc.protocol.Failures.unwrap(cause);
         if (cause instanceof RuntimeException || cause instanceof Error) {
             return cause;
         }

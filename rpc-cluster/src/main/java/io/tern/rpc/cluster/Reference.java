@@ -47,6 +47,7 @@ public final class Reference<T> {
     private Executor callbackExecutor;
     private OutlierDetector outliers = OutlierDetector.defaults();
     private AccrualFailureDetector.Settings failureDetection = AccrualFailureDetector.Settings.DEFAULTS;
+    private final List<ClientFilter> filters = new ArrayList<>();
 
     private Reference(Class<T> interfaceClass) {
         this.interfaceClass = interfaceClass;
@@ -291,9 +292,26 @@ public final class Reference<T> {
         return lb.forService(interfaceClass);
     }
 
-    ClusterInvoker clusterInvoker(Directory directory) {
-        return new ClusterInvoker(directory, balancer(), cluster.equals("failfast") ? 0 : retries,
-                RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest), attemptTimeout);
+    /**
+     * Adds a filter to this reference's calls, after the client's own filters (see {@link ClientFilter}); filters run
+     * in the order they are added.
+     */
+    public Reference<T> filter(ClientFilter filter) {
+        filters.add(Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
+    /** The call path of this reference over {@code directory}, with the client's filters and auth token (null: none). */
+    Invoker callPath(Directory directory, List<ClientFilter> clientFilters, String authToken) {
+        FaultTolerance faultTolerance = new FaultTolerance(cluster.equals("failfast") ? 0 : retries,
+                RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest),
+                attemptTimeout.toNanos(), System::nanoTime, Scheduler.of(directory.client().timer()));
+        return CallPath.cluster(directory, clientFilters, List.copyOf(filters), authToken, faultTolerance, balancer());
+    }
+
+    /** As the client made by {@code TernClient} would: its auth token, no client-wide filters. */
+    Invoker callPath(Directory directory) {
+        return callPath(directory, List.of(), directory.client().config().authToken());
     }
 
     /** The live provider list of this reference's service, with its health settings. */
@@ -308,11 +326,12 @@ public final class Reference<T> {
     /** Creates the proxy over a single provider address. */
     public T create(RpcClient client) {
         HostPort hp = HostPort.parse(address, "reference address of " + interfaceClass.getName());
-        return create(new ConnectionInvoker(client.connection(hp.host(), hp.port())), hp.toString());
+        return create(CallPath.direct(client.connection(hp.host(), hp.port()), List.of(), List.copyOf(filters), client.config().authToken()),
+                hp.toString());
     }
 
-    /** Creates the proxy over any invoker stack (used by the cluster layer). */
-    public T create(Invoker invoker, String target) {
+    /** Creates the proxy over any invoker (the cluster layer passes its call path; a test, a fake). */
+    T create(Invoker invoker, String target) {
         List<String> packages = new ArrayList<>(exceptionPackages);
         packages.add(interfaceClass.getPackageName());
         ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages, allIdempotent,

@@ -23,6 +23,7 @@ public final class TernClient implements AutoCloseable {
     private final List<Directory> directories = new ArrayList<>();
 
     private final boolean ownsRegistry;
+    private final List<ClientFilter> filters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TernClient(ClientConfig clientConfig, RegistryConfig registryConfig) {
         this(clientConfig, Registries.create(registryConfig), true);
@@ -39,11 +40,20 @@ public final class TernClient implements AutoCloseable {
         this.rpcClient = new RpcClient(clientConfig);
     }
 
+    /**
+     * Adds a filter to the calls of every reference made from now on, before each reference's own filters (see
+     * {@link ClientFilter}); filters run in the order they are added.
+     */
+    public TernClient filter(ClientFilter filter) {
+        filters.add(java.util.Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
     /** A proxy whose calls go to the providers the registry lists for the reference's service key. */
     public synchronized <T> T refer(Reference<T> reference) {
         Directory directory = reference.directory(registry, rpcClient);
         try {
-            T proxy = reference.create(reference.clusterInvoker(directory), directory.describe());
+            T proxy = reference.create(reference.callPath(directory, List.copyOf(filters), rpcClient.config().authToken()), directory.describe());
             directories.add(directory);
             return proxy;
         } catch (RuntimeException e) {

@@ -54,7 +54,7 @@ class AttemptTimeoutTest {
                     .loadBalancer(slowFirst(slow.port())).warmup(Duration.ZERO);
 
             Reference<Greeter> perAttempt = base.idempotent(true).attemptTimeout(Duration.ofMillis(200));
-            Greeter cut = perAttempt.create(perAttempt.clusterInvoker(directory), directory.describe());
+            Greeter cut = perAttempt.create(perAttempt.callPath(directory), directory.describe());
             long start = System.nanoTime();
             assertEquals("hello cut", cut.hello("cut"));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
@@ -64,7 +64,7 @@ class AttemptTimeoutTest {
 
             Reference<Greeter> wholeDeadline = Reference.to(Greeter.class).timeout(Duration.ofSeconds(1)).retries(2)
                     .loadBalancer(slowFirst(slow.port())).warmup(Duration.ZERO).idempotent(true);
-            Greeter uncut = wholeDeadline.create(wholeDeadline.clusterInvoker(directory), directory.describe());
+            Greeter uncut = wholeDeadline.create(wholeDeadline.callPath(directory), directory.describe());
             RpcTimeoutException e = assertThrows(RpcTimeoutException.class, () -> uncut.hello("uncut"));
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
             assertEquals(2, slowCalls.get());
@@ -81,7 +81,7 @@ class AttemptTimeoutTest {
              Directory directory = new Directory(Greeter.class.getName(), registry, rpc)) {
             registry.register(BackupLoserLatencyTest.info(slow));
             Reference<Greeter> ref = Reference.to(Greeter.class).timeout(Duration.ofSeconds(3)).attemptTimeout(Duration.ofMillis(100));
-            Greeter greeter = ref.create(ref.clusterInvoker(directory), directory.describe());
+            Greeter greeter = ref.create(ref.callPath(directory), directory.describe());
             assertEquals("hello once", greeter.hello("once"), "it may not be retried, so it keeps the whole deadline");
             assertEquals(1, slowCalls.get());
         }

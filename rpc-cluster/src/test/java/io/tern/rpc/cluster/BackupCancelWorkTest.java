@@ -83,7 +83,7 @@ class BackupCancelWorkTest {
             }
             Reference<Job> ref = Reference.to(Job.class).timeout(Duration.ofSeconds(5)).loadBalance("round-robin")
                     .backupRequest(backup).warmup(Duration.ZERO).retryBudget(0.5, 1000);
-            Job job = ref.create(ref.clusterInvoker(directory), directory.describe());
+            Job job = ref.create(ref.callPath(directory), directory.describe());
             for (int i = 0; i < warmup; i++) {
                 job.run(i).get(10, TimeUnit.SECONDS);
             }

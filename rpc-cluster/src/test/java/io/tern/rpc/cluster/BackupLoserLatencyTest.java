@@ -68,7 +68,7 @@ class BackupLoserLatencyTest {
             registry.register(info(fast));
             Reference<Greeter> ref = Reference.to(Greeter.class).timeout(Duration.ofSeconds(5)).loadBalance("p2c")
                     .backupRequest("50ms").idempotent(true).warmup(Duration.ZERO).retryBudget(1.0, 1000);
-            Greeter greeter = ref.create(ref.clusterInvoker(directory), directory.describe());
+            Greeter greeter = ref.create(ref.callPath(directory), directory.describe());
             for (int i = 0; i < 5; i++) {
                 assertEquals("hello warm" + i, greeter.hello("warm" + i)); // each side has answered or lost once
             }

@@ -93,7 +93,7 @@ class FailureDetectionTest {
         Reference<ScenarioService> ref = reference().timeout(Duration.ofSeconds(5)).retries(2);
         CountingBalancer balancer = new CountingBalancer(new RandomLoadBalancer());
         try (Directory directory = new Directory(ref.serviceKey(), registry, client)) {
-            ScenarioService s = ref.loadBalancer(balancer).create(ref.clusterInvoker(directory), directory.describe());
+            ScenarioService s = ref.loadBalancer(balancer).create(ref.callPath(directory), directory.describe());
             Endpoint victimEndpoint = at(directory, link.port());
             Endpoint slowEndpoint = at(directory, slow.port());
             ClientConnection victimConnection = victimEndpoint.connection();
@@ -164,7 +164,7 @@ class FailureDetectionTest {
         Reference<ScenarioService> ref = reference().timeout(Duration.ofMillis(300)).retries(2);
         CountingBalancer balancer = new CountingBalancer(new RandomLoadBalancer());
         try (Directory directory = new Directory(ref.serviceKey(), registry, client)) {
-            ScenarioService s = ref.loadBalancer(balancer).create(ref.clusterInvoker(directory), directory.describe());
+            ScenarioService s = ref.loadBalancer(balancer).create(ref.callPath(directory), directory.describe());
             Endpoint slowingEndpoint = at(directory, slowing.port());
             try (SteadyCalls load = new SteadyCalls(4, 5, () -> s.get(1))) {
                 Poll.until(Duration.ofSeconds(20), "calls flowing to both", () -> steadyImpl.gets.get() > 20 && slowingImpl.gets.get() > 20);

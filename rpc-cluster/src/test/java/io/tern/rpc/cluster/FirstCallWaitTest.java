@@ -38,8 +38,8 @@ class FirstCallWaitTest {
             // two proxies over one provider list, as calls with different deadlines to one service are
             Reference<Greeter> shortDeadline = Reference.to(Greeter.class).timeout(Duration.ofMillis(150));
             Reference<Greeter> longDeadline = Reference.to(Greeter.class).timeout(Duration.ofSeconds(10));
-            Greeter impatient = shortDeadline.create(shortDeadline.clusterInvoker(directory), directory.describe());
-            Greeter patient = longDeadline.create(longDeadline.clusterInvoker(directory), directory.describe());
+            Greeter impatient = shortDeadline.create(shortDeadline.callPath(directory), directory.describe());
+            Greeter patient = longDeadline.create(longDeadline.callPath(directory), directory.describe());
 
             CompletableFuture<String> early = impatient.helloAsync("early");
             CompletableFuture<String> waiting1 = patient.helloAsync("one");

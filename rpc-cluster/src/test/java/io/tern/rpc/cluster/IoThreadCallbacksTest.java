@@ -115,7 +115,7 @@ class IoThreadCallbacksTest {
     /** A proxy through the cluster stack (as TernClient makes), or straight over one connection. */
     private Gated proxy(boolean cluster, Function<Reference<Gated>, Reference<Gated>> settings) {
         Reference<Gated> reference = settings.apply(Reference.to(Gated.class).timeout(TIMEOUT));
-        return cluster ? reference.create(reference.clusterInvoker(directory), directory.describe())
+        return cluster ? reference.create(reference.callPath(directory), directory.describe())
                 : reference.address("127.0.0.1:" + server.port()).create(rpc);
     }
 

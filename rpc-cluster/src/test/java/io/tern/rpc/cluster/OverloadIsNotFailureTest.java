@@ -70,7 +70,7 @@ class OverloadIsNotFailureTest {
         Reference<ScenarioService> ref = Reference.to(ScenarioService.class).group(group).retries(2).warmup(Duration.ZERO);
         CountingBalancer counting = new CountingBalancer(new RandomLoadBalancer());
         try (Directory directory = new Directory(ref.serviceKey(), registry, client)) {
-            ScenarioService s = ref.loadBalancer(counting).create(ref.clusterInvoker(directory), directory.describe());
+            ScenarioService s = ref.loadBalancer(counting).create(ref.callPath(directory), directory.describe());
             for (int i = 0; i < 300; i++) {
                 assertEquals("free:" + i, s.get(i), "every call succeeds: a busy refusal is retried on the other provider");
             }
@@ -91,7 +91,7 @@ class OverloadIsNotFailureTest {
         provider("b", true);
         Reference<ScenarioService> ref = Reference.to(ScenarioService.class).group(group).retries(2).warmup(Duration.ZERO);
         try (Directory directory = new Directory(ref.serviceKey(), registry, client)) {
-            ScenarioService s = ref.create(ref.clusterInvoker(directory), directory.describe());
+            ScenarioService s = ref.create(ref.callPath(directory), directory.describe());
             int busy = 0;
             for (int i = 0; i < 200; i++) {
                 try {

@@ -84,7 +84,7 @@ class OversizeMessageClusterTest {
         balancer = new CountingBalancer(new RandomLoadBalancer());
         Reference<Blobs> reference = Reference.to(Blobs.class).cluster("failover").retries(2).timeout(Duration.ofSeconds(10))
                 .loadBalancer(balancer);
-        blobs = reference.create(reference.clusterInvoker(directory), directory.describe());
+        blobs = reference.create(reference.callPath(directory), directory.describe());
         assertEquals("warm", blobs.echo("warm"));
         balancer.selections.set(0);
         invocations.set(0);

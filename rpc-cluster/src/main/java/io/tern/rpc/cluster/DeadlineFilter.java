@@ -1,0 +1,46 @@
+package io.tern.rpc.cluster;
+
+import io.tern.rpc.RpcTimeoutException;
+import io.tern.rpc.protocol.Attachments;
+import io.tern.rpc.protocol.RpcRequest;
+import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.transport.RpcContext;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The deadline link, first after the proxy: a call made while serving a request (an {@link RpcContext} is current)
+ * gets only the time that request has left and carries its no-retry mark; a call whose time is already gone fails
+ * here, before anything is sent. The proxy gave the call the reference's timeout.
+ */
+final class DeadlineFilter implements ClientFilter {
+    private final LongSupplier clock;
+    private final Supplier<RpcContext> context;
+
+    DeadlineFilter(LongSupplier clock, Supplier<RpcContext> context) {
+        this.clock = clock;
+        this.context = context;
+    }
+
+    static final DeadlineFilter SYSTEM = new DeadlineFilter(System::nanoTime, RpcContext::current);
+
+    @Override
+    public CompletableFuture<RpcResponse> filter(Invocation invocation, Invoker next) {
+        RpcContext incoming = context.get();
+        if (incoming != null) {
+            long now = clock.getAsLong();
+            long deadline = Math.min(invocation.deadlineNanos(), now + incoming.remainingNanos());
+            RpcRequest r = invocation.request();
+            // the proxy's attachments are only the deadline and attempt number: remade with the shorter deadline
+            Attachments attachments = Attachments.ofCall(Math.max(0, (deadline - now) / 1_000_000L), 0, true);
+            invocation = invocation.with(new RpcRequest(r.serviceKey(), r.methodName(), r.parameterTypes(), r.arguments(), attachments), deadline);
+        }
+        if (invocation.deadlineNanos() - clock.getAsLong() <= 0) {
+            return CompletableFuture.failedFuture(new RpcTimeoutException("call " + invocation.spec().description()
+                    + " not sent: the deadline of the request it is made for had already passed"));
+        }
+        return next.invoke(invocation);
+    }
+}
