@@ -31,7 +31,8 @@ final class DeadlineFilter implements ClientFilter {
         RpcContext incoming = context.get();
         if (incoming != null) {
             long now = clock.getAsLong();
-            long deadline = Math.min(invocation.deadlineNanos(), now + incoming.remainingNanos());
+            long left = incoming.remainingNanos(); // Long.MAX_VALUE when the request has no deadline
+            long deadline = left < invocation.deadlineNanos() - now ? now + left : invocation.deadlineNanos();
             RpcRequest r = invocation.request();
             // the proxy's attachments are only the deadline and attempt number: remade with the shorter deadline
             Attachments attachments = Attachments.ofCall(Math.max(0, (deadline - now) / 1_000_000L), 0, true);

@@ -17,12 +17,20 @@ public final class RetryBudget {
     private final double cap;
     private double balance;
     private double reserve;
-    private long reserveStamp = System.nanoTime();
+    private final java.util.function.LongSupplier clock;
+    private long reserveStamp;
     private long deposits;
     private long withdrawals;
     private long refusals;
 
     public RetryBudget(double ratio, int minPerSecond) {
+        this(ratio, minPerSecond, System::nanoTime);
+    }
+
+    /** A budget on {@code clock} (nanoseconds; tests pass a fake one). */
+    RetryBudget(double ratio, int minPerSecond, java.util.function.LongSupplier clock) {
+        this.clock = clock;
+        this.reserveStamp = clock.getAsLong();
         this.ratio = ratio;
         this.minPerSecond = minPerSecond;
         this.cap = Math.max(10, ratio * 1000); // bounds a burst of retries after a long quiet time
@@ -42,7 +50,7 @@ public final class RetryBudget {
 
     /** Takes one token for a retry or backup; false when the budget is spent. */
     public synchronized boolean tryWithdraw() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         reserve = Math.min(minPerSecond, reserve + (now - reserveStamp) / 1e9 * minPerSecond);
         reserveStamp = now;
         if (reserve >= 1) {

@@ -100,4 +100,12 @@ public class RpcContext {
     public long remainingNanos() {
         return hasDeadline ? deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
     }
+
+    /**
+     * A context not tied to a served call, with {@code attachments} and {@code remaining} time (null: no deadline):
+     * for tests of code that reads {@link #current()}, entered with {@link #wrap(Runnable)}.
+     */
+    public static RpcContext of(Map<String, String> attachments, java.time.Duration remaining) {
+        return new RpcContext(Map.copyOf(attachments), remaining == null ? 0 : System.nanoTime() + remaining.toNanos(), remaining != null);
+    }
 }
