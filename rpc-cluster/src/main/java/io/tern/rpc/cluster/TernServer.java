@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * A provider: an {@link RpcServer} plus its registry entries. {@link #start()} binds first and registers only once
  * the server is ready; {@link #close()} unregisters first, then drains the server (GOAWAY, in-flight calls finish
- * up to the shutdown grace), then closes the registry session.
+ * up to the shutdown grace), then closes the registry session (unless the registry was given to it).
  *
  * <pre>{@code
  * TernServer server = new TernServer(ServerConfig.builder().port(7070).build(),
@@ -30,7 +30,9 @@ public final class TernServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
 
     private final RpcServer server;
+    /** Null when the registry was given: it is then {@link #givenRegistry}, which close() leaves open. */
     private final RegistryConfig registryConfig;
+    private final Registry givenRegistry;
     private final String advertisedHost;
     private final List<ServiceExport<?>> exports = new ArrayList<>();
     private final List<ProviderInfo> registered = new ArrayList<>();
@@ -39,8 +41,21 @@ public final class TernServer implements AutoCloseable {
 
     /** @param advertisedHost the address to register (null: detect it, see {@link AdvertisedAddress}). */
     public TernServer(ServerConfig serverConfig, RegistryConfig registryConfig, String advertisedHost) {
+        this(serverConfig, java.util.Objects.requireNonNull(registryConfig, "registryConfig"), null, advertisedHost);
+    }
+
+    /**
+     * A provider registering in a registry made elsewhere (any {@link Registry} implementation): {@link #close()}
+     * unregisters this provider's services but leaves the registry open, as {@link TernClient} does.
+     */
+    public TernServer(ServerConfig serverConfig, Registry registry, String advertisedHost) {
+        this(serverConfig, null, java.util.Objects.requireNonNull(registry, "registry"), advertisedHost);
+    }
+
+    private TernServer(ServerConfig serverConfig, RegistryConfig registryConfig, Registry givenRegistry, String advertisedHost) {
         this.server = new RpcServer(serverConfig);
         this.registryConfig = registryConfig;
+        this.givenRegistry = givenRegistry;
         this.advertisedHost = AdvertisedAddress.choose(advertisedHost, serverConfig.host(), AdvertisedAddress.localInterfaces());
     }
 
@@ -62,7 +77,7 @@ public final class TernServer implements AutoCloseable {
     public synchronized TernServer start() {
         server.start();
         try {
-            registry = Registries.create(registryConfig);
+            registry = givenRegistry != null ? givenRegistry : Registries.create(registryConfig);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -117,9 +132,9 @@ public final class TernServer implements AutoCloseable {
         }
         registered.clear();
         server.close();
-        if (registry != null) {
+        if (registry != null && registry != givenRegistry) {
             registry.close();
-            registry = null;
         }
+        registry = null;
     }
 }

@@ -3,10 +3,11 @@ package io.tern.rpc.registry;
 import java.time.Duration;
 
 /**
- * Registry settings: address ({@code zookeeper://h:p[,h:p…]} or {@code direct://h:p[,h:p…]}), root path,
- * Curator's session/connection timeouts and retry policy, and optional ZooKeeper digest credentials (user name and
- * password, both or neither; with them every registry node is written with an ACL only they may write). Validated
- * when built, naming the property at fault. The password never appears in {@link #toString()}.
+ * Registry settings: address ({@code zookeeper://h:p[,h:p…]}, {@code direct://h:p[,h:p…]}, or the scheme of a
+ * {@link RegistryFactory} on the class path), root path, Curator's session/connection timeouts and retry policy, and
+ * optional ZooKeeper digest credentials (user name and password, both or neither; with them every registry node is
+ * written with an ACL only they may write). Validated when built, naming the property at fault. The password never
+ * appears in {@link #toString()}. A third-party registry reads what it needs of these; the rest are ZooKeeper's.
  */
 public record RegistryConfig(String address, String rootPath, Duration sessionTimeout, Duration connectTimeout,
                              Duration retryBaseSleep, int retryMaxRetries, String username, String password) {
