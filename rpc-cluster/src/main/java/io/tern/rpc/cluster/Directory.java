@@ -1,6 +1,5 @@
 package io.tern.rpc.cluster;
 
-import io.netty.util.Timeout;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.registry.Registry;
@@ -14,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The live provider list of one service: follows the registry (full list on every change), keeps one shared
@@ -41,9 +39,8 @@ public final class Directory implements AutoCloseable {
     private final CompletableFuture<Void> firstNonEmpty = new CompletableFuture<>();
     private final Registry.Subscription subscription;
     private final long lingerNanos;
-    private final OutlierDetector outliers;
     private final AccrualFailureDetector.Settings detection;
-    private volatile Timeout ticker;
+    private final ProviderHealth health;
     private volatile List<Endpoint> endpoints = List.of();
     private final Map<String, Lingering> lingering = new HashMap<>();
     private volatile boolean anyLingering;
@@ -66,11 +63,11 @@ public final class Directory implements AutoCloseable {
         this.client = client;
         this.registry = registry;
         this.lingerNanos = linger.toNanos();
-        this.outliers = outliers;
         this.detection = detection;
+        this.health = new ProviderHealth(serviceKey, outliers, client.timer(), () -> endpoints);
         this.subscription = registry.subscribe(serviceKey, this::update);
         if (detection.enabled()) {
-            scheduleTick();
+            health.start(detection.tickNanos());
         }
     }
 
@@ -215,58 +212,7 @@ public final class Directory implements AutoCloseable {
 
     /** Feeds one attempt's outcome to overload steering, the failure detector and outlier ejection. */
     void record(Endpoint endpoint, Throwable failure, RpcResponse response) {
-        CallOutcome outcome = CallOutcome.of(failure, response);
-        long now = outliers.now();
-        boolean eject = false;
-        synchronized (endpoint) { // the one lock an outcome takes; the detectors' own locking is reentrant under it
-            endpoint.recordOutcome(outcome, now);
-            switch (outcome) {
-                case ANSWERED -> outliers.count(endpoint, false, now);
-                case ERROR_ANSWER, FAILED -> eject = outliers.count(endpoint, true, now);
-                default -> { } // overload and timeouts are not outlier failures; a call never sent says nothing
-            }
-        }
-        if (eject) {
-            outliers.eject(endpoint, endpoints, now);
-        }
-    }
-
-    private void scheduleTick() {
-        try {
-            ticker = client.timer().newTimeout(t -> tick(), detection.tickNanos(), TimeUnit.NANOSECONDS);
-        } catch (IllegalStateException e) {
-            log.debug("{}: client timer stopped; failure detection ends", serviceKey);
-        }
-    }
-
-    /** Looks at every provider's failure detector: ejects the dead (within the cap), re-admits the revived. */
-    private void tick() {
-        if (closed) {
-            return;
-        }
-        try {
-            List<Endpoint> all = endpoints;
-            for (Endpoint e : all) {
-                switch (e.liveness().tick()) {
-                    case DEAD -> {
-                        long now = outliers.now();
-                        if (!e.isEjected(now) && outliers.mayEject(e, all, now)) {
-                            e.liveness().declareDead();
-                            log.warn("{}: ejecting provider {}: no answer to calls or PINGs (suspicion φ {}); it is back once it answers PINGs",
-                                    serviceKey, e.address(), String.format("%.1f", e.liveness().phi()));
-                        }
-                    }
-                    case ALIVE_AGAIN -> log.info("{}: provider {} answers PINGs again: re-admitted", serviceKey, e.address());
-                    default -> { }
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("{}: failure detection failed this round: {}", serviceKey, e.toString(), e);
-        } finally {
-            if (!closed) {
-                scheduleTick();
-            }
-        }
+        health.record(endpoint, failure, response, endpoints);
     }
 
     RpcClient client() {
@@ -286,10 +232,7 @@ public final class Directory implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        Timeout t = ticker;
-        if (t != null) {
-            t.cancel();
-        }
+        health.stop();
         subscription.close();
         for (Endpoint e : endpoints) {
             client.release(e.info().host(), e.info().port());
