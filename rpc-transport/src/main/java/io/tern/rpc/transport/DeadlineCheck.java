@@ -2,16 +2,21 @@ package io.tern.rpc.transport;
 
 import io.tern.rpc.protocol.Status;
 
-/** Second link of every method's chain: a call whose deadline passed while it waited in the queue is answered, not run. */
-final class DeadlineCheck implements ServerFilter {
-    static final DeadlineCheck INSTANCE = new DeadlineCheck();
+/**
+ * Second link of every method's chain: a call whose deadline passed while it waited in the queue is answered, not
+ * run. Bound to its next link at export, as {@link CancelCheck}.
+ */
+final class DeadlineCheck implements ServerInvoker {
     static final String MESSAGE = "deadline passed while the request waited in the provider's queue; not run";
 
-    private DeadlineCheck() {
+    private final ServerInvoker next;
+
+    DeadlineCheck(ServerInvoker next) {
+        this.next = next;
     }
 
     @Override
-    public Object filter(ServerInvocation call, ServerInvoker next) throws Throwable {
+    public Object invoke(ServerInvocation call) throws Throwable {
         if (call.hasDeadline() && call.remainingNanos() < 0) {
             return call.reject(Status.DEADLINE_EXCEEDED, MESSAGE);
         }

@@ -88,12 +88,12 @@ class ServerChainLinksTest {
         FakeCall call = new FakeCall();
         call.cancelled = true;
 
-        assertSame(Rejection.NOT_ANSWERED, new CancelCheck(counted).filter(call, method));
+        assertSame(Rejection.NOT_ANSWERED, new CancelCheck(counted, method).invoke(call));
         assertEquals(List.of(), ran);
         assertEquals(1, counted.sum());
 
         call.cancelled = false;
-        assertEquals("result", new CancelCheck(counted).filter(call, method));
+        assertEquals("result", new CancelCheck(counted, method).invoke(call));
         assertEquals(1, counted.sum());
     }
 
@@ -103,7 +103,7 @@ class ServerChainLinksTest {
         call.hasDeadline = true;
         call.remainingNanos = -1;
 
-        Rejection r = (Rejection) DeadlineCheck.INSTANCE.filter(call, method);
+        Rejection r = (Rejection) new DeadlineCheck(method).invoke(call);
 
         assertEquals(Status.DEADLINE_EXCEEDED, r.status);
         assertEquals("deadline passed while the request waited in the provider's queue; not run", r.message);
@@ -113,10 +113,10 @@ class ServerChainLinksTest {
     @Test
     void aCallWithTimeLeftOrNoDeadlineRuns() throws Throwable {
         FakeCall call = new FakeCall();
-        assertEquals("result", DeadlineCheck.INSTANCE.filter(call, method));
+        assertEquals("result", new DeadlineCheck(method).invoke(call));
         call.hasDeadline = true;
         call.remainingNanos = 1_000_000;
-        assertEquals("result", DeadlineCheck.INSTANCE.filter(call, method));
+        assertEquals("result", new DeadlineCheck(method).invoke(call));
         assertEquals(List.of("method", "method"), ran);
     }
 
