@@ -18,6 +18,7 @@ import java.util.Objects;
 /**
  * One exported implementation and its dispatch table, built once at export: method name, then parameter
  * descriptors, to a {@link MethodHandle} bound to the implementation. No reflection lookup happens per call.
+ * Its own {@link ServerFilter}s ({@link #withFilters}) run after the server's global ones, around each of its methods.
  */
 public final class ExportedService {
     /** Where a service's methods run. */
@@ -32,12 +33,15 @@ public final class ExportedService {
     private final Class<?> interfaceClass;
     private final ExecutionMode mode;
     private final Map<String, ServerMethod[]> methodsByName;
+    private final List<ServerFilter> filters;
 
-    private ExportedService(String serviceKey, Class<?> interfaceClass, ExecutionMode mode, Map<String, ServerMethod[]> methods) {
+    private ExportedService(String serviceKey, Class<?> interfaceClass, ExecutionMode mode, Map<String, ServerMethod[]> methods,
+                            List<ServerFilter> filters) {
         this.serviceKey = serviceKey;
         this.interfaceClass = interfaceClass;
         this.mode = mode;
         this.methodsByName = methods;
+        this.filters = filters;
     }
 
     public static <T> ExportedService of(Class<T> interfaceClass, T implementation, String version, String group, ExecutionMode mode) {
@@ -76,7 +80,7 @@ public final class ExportedService {
         }
         Map<String, ServerMethod[]> table = new HashMap<>();
         grouped.forEach((name, list) -> table.put(name, list.toArray(new ServerMethod[0])));
-        return new ExportedService(ServiceKey.of(interfaceClass.getName(), version, group), interfaceClass, mode, Map.copyOf(table));
+        return new ExportedService(ServiceKey.of(interfaceClass.getName(), version, group), interfaceClass, mode, Map.copyOf(table), List.of());
     }
 
     public String serviceKey() {
@@ -89,6 +93,26 @@ public final class ExportedService {
 
     public ExecutionMode mode() {
         return mode;
+    }
+
+    /**
+     * This service with {@code filters} (in order) around each of its methods, after the server's global filters.
+     * They take effect when the returned service is exported.
+     */
+    public ExportedService withFilters(List<? extends ServerFilter> filters) {
+        return new ExportedService(serviceKey, interfaceClass, mode, methodsByName, List.copyOf(filters));
+    }
+
+    /** The service's own filters, in order. */
+    public List<ServerFilter> filters() {
+        return filters;
+    }
+
+    /** Every exported method. */
+    List<ServerMethod> methods() {
+        List<ServerMethod> all = new java.util.ArrayList<>();
+        methodsByName.values().forEach(overloads -> all.addAll(Arrays.asList(overloads)));
+        return all;
     }
 
     /** The method for a name and descriptors, or null. Descriptors are compared as strings: nothing is loaded. */

@@ -23,7 +23,7 @@ public class RpcContext {
     private final long deadlineNanos;
     private final boolean hasDeadline;
 
-    /** Package-private: a served call is its own context (see ServerHandler.ServerCall). */
+    /** Package-private: a served call is its own context (see ProviderCall). */
     RpcContext(Map<String, String> attachments, long deadlineNanos, boolean hasDeadline) {
         this.attachments = attachments;
         this.deadlineNanos = deadlineNanos;

@@ -95,7 +95,7 @@ class LargeBodyTest {
              RawConnection c = new RawConnection(server.port())) {
             String small = (String) result(c.call(request(1, "threadOf", String.class, "hi", Compression.NONE, Map.of()), 1), "threadOf", String.class);
             assertTrue(small.startsWith("tern-server-io"), small);
-            String big = "y".repeat(ServerHandler.INLINE_BODY_BYTES + 1);
+            String big = "y".repeat(RequestRouter.INLINE_BODY_BYTES + 1);
             String large = (String) result(c.call(request(2, "threadOf", String.class, big, Compression.NONE, Map.of()), 2), "threadOf", String.class);
             assertTrue(large.startsWith("tern-server-biz") && large.endsWith("/" + big.length()), large);
             // compressed: 1 MiB of one letter is a few KiB on the wire, but it inflates past the inline limit

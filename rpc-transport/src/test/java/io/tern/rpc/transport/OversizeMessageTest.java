@@ -93,7 +93,7 @@ class OversizeMessageTest {
     void aResultOverTheLimitBecomesAnErrorResponseForThatCallOnly() throws Exception {
         GreeterImpl impl = new GreeterImpl();
         try (RpcServer server = server(impl); RpcClient client = client();
-             LogCapture serverLog = LogCapture.of(ServerHandler.class)) {
+             LogCapture serverLog = LogCapture.of(ResponseWriter.class)) {
             ClientConnection c = ready(client, server.port());
             Channel channel = c.channel();
             CompletableFuture<RpcResponse> inFlight = Calls.slow(c, 300, 10_000);
