@@ -15,6 +15,7 @@ public final class ServiceExport<T> {
     private int weight = ProviderInfo.DEFAULT_WEIGHT;
     private String serialization = "protostuff";
     private ExportedService.ExecutionMode mode = ExportedService.ExecutionMode.EXECUTOR;
+    private final java.util.List<io.tern.rpc.transport.ServerFilter> filters = new java.util.ArrayList<>();
 
     private ServiceExport(Class<T> interfaceClass, T implementation) {
         this.interfaceClass = Objects.requireNonNull(interfaceClass, "interfaceClass");
@@ -54,6 +55,15 @@ public final class ServiceExport<T> {
         return this;
     }
 
+    /**
+     * Adds a filter around this service's methods, after the server's own filters (see
+     * {@link io.tern.rpc.transport.ServerFilter}); filters run in the order they are added.
+     */
+    public ServiceExport<T> filter(io.tern.rpc.transport.ServerFilter filter) {
+        filters.add(Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
     public String serviceKey() {
         return ServiceKey.of(interfaceClass.getName(), version, group);
     }
@@ -75,6 +85,6 @@ public final class ServiceExport<T> {
     }
 
     ExportedService toExportedService() {
-        return ExportedService.of(interfaceClass, implementation, version, group, mode);
+        return ExportedService.of(interfaceClass, implementation, version, group, mode).withFilters(filters);
     }
 }

@@ -59,6 +59,15 @@ public final class TernServer implements AutoCloseable {
         this.advertisedHost = AdvertisedAddress.choose(advertisedHost, serverConfig.host(), AdvertisedAddress.localInterfaces());
     }
 
+    /**
+     * Adds a filter around the methods of every service exported from now on, before each service's own filters (see
+     * {@link io.tern.rpc.transport.ServerFilter}); filters run in the order they are added.
+     */
+    public synchronized TernServer filter(io.tern.rpc.transport.ServerFilter filter) {
+        server.filter(filter);
+        return this;
+    }
+
     public synchronized TernServer export(ServiceExport<?> export) {
         io.tern.rpc.protocol.serialize.Serializer codec = io.tern.rpc.protocol.serialize.Serializers.byName(export.serialization());
         if (!server.config().decodes(codec.id())) {

@@ -4,6 +4,7 @@ import io.tern.rpc.cluster.ClientFilter;
 import io.tern.rpc.cluster.Invocation;
 import io.tern.rpc.cluster.Invoker;
 import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.protocol.Status;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * Example of a user client filter (docs/architecture.md): puts the caller's tenant into every request as the
- * attachment {@code tenant}, and counts the calls that failed. It returns {@code next}'s future itself, so a caller's
+ * attachment {@code tenant}, and counts the calls that did not succeed. It returns {@code next}'s future itself, so a caller's
  * cancel still reaches the call.
  */
 public final class TenantFilter implements ClientFilter {
@@ -27,7 +28,7 @@ public final class TenantFilter implements ClientFilter {
         invocation.request().attachments().put("tenant", tenant.get());
         CompletableFuture<RpcResponse> response = next.invoke(invocation);
         response.whenComplete((r, e) -> {
-            if (e != null) {
+            if (e != null || r.status() != Status.OK) { // a refusal or an exception is an answer here, not a failed future
                 failures.incrementAndGet();
             }
         });
