@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** When to send a backup request: never, after a fixed delay, or after a percentile of recent latency. */
-public record BackupPolicy(Duration fixedDelay, double percentile) {
+record BackupPolicy(Duration fixedDelay, double percentile) {
     public static final BackupPolicy OFF = new BackupPolicy(null, 0);
 
     public boolean enabled() {

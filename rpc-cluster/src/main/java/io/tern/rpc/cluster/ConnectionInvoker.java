@@ -7,7 +7,7 @@ import io.tern.rpc.transport.ClientConnection;
 import java.util.concurrent.CompletableFuture;
 
 /** The bottom of the client stack: sends the invocation on one provider connection with the time that is left. */
-public final class ConnectionInvoker implements Invoker {
+final class ConnectionInvoker implements Invoker {
     private final ClientConnection connection;
 
     public ConnectionInvoker(ClientConnection connection) {

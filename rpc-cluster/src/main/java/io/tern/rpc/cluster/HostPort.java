@@ -1,7 +1,7 @@
 package io.tern.rpc.cluster;
 
 /** A parsed {@code host:port}. */
-public record HostPort(String host, int port) {
+record HostPort(String host, int port) {
 
     public static HostPort parse(String value, String what) {
         if (value == null || value.isBlank()) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Fewest calls in flight wins; ties are broken by weighted random, so a slow provider's queue steers calls away. */
-public final class LeastActiveLoadBalancer implements LoadBalancer {
+final class LeastActiveLoadBalancer implements LoadBalancer {
     private final long warmupMillis;
 
     public LeastActiveLoadBalancer(long warmupMillis) {

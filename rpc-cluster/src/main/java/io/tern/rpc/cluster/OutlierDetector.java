@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * (SERVER_BUSY, DEADLINE_EXCEEDED in the provider's queue) and timeouts never count here: a fleet-wide overload
  * must shed load, not eject half the fleet; a provider that stops answering is the failure detector's to eject.
  */
-public final class OutlierDetector {
+final class OutlierDetector {
     private static final Logger log = LoggerFactory.getLogger(OutlierDetector.class);
     static final double ERROR_RATIO = 0.5;
     static final int MIN_CALLS = 20;

@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * endpoints at random and send to the cheaper. A slow provider's latency estimate jumps on its first slow answer,
  * so it quickly gets a small share, and comes back as the estimate decays.
  */
-public final class PeakEwmaP2C implements LoadBalancer {
+final class PeakEwmaP2C implements LoadBalancer {
     private final long warmupMillis;
 
     public PeakEwmaP2C(long warmupMillis) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Weighted random: each endpoint is picked with probability weight / total weight (warm-up applied). */
-public final class RandomLoadBalancer implements LoadBalancer {
+final class RandomLoadBalancer implements LoadBalancer {
     private final long warmupMillis;
 
     public RandomLoadBalancer() {

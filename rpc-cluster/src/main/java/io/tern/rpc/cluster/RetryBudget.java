@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a quiet service still retry. When both are empty the call fails with its original error instead of retrying,
  * so failing providers never see a retry storm. One budget per service key, shared by the whole process.
  */
-public final class RetryBudget {
+final class RetryBudget {
     private static final Map<String, RetryBudget> PER_SERVICE = new ConcurrentHashMap<>();
 
     private final double ratio;

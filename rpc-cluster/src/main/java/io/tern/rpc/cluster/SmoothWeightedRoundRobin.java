@@ -8,7 +8,7 @@ import java.util.Map;
  * Smooth weighted round-robin, as nginx: every pick adds each endpoint's weight to its current value, takes the
  * largest, and subtracts the total from it. Weights 5,1,1 give a,a,b,a,c,a,a — spread out, not in bursts.
  */
-public final class SmoothWeightedRoundRobin implements LoadBalancer {
+final class SmoothWeightedRoundRobin implements LoadBalancer {
     private final long warmupMillis;
     private final Map<String, long[]> current = new HashMap<>();
 
