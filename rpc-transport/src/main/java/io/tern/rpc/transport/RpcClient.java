@@ -37,8 +37,8 @@ public final class RpcClient implements AutoCloseable {
     public RpcClient(ClientConfig config) {
         this.config = config;
         this.group = Transports.group(config.ioThreads(), "tern-client-io", IoThreads.Role.CLIENT_IO);
-        this.sslContext = config.tls() == null ? null : config.tls().clientContext();
-        if (config.authToken() != null && sslContext == null) {
+        this.sslContext = config.security().clientContext();
+        if (config.security().tokenInClearText()) {
             log.warn("rpc.security.token is set but TLS is off: the token is sent in clear text to every provider the registry"
                     + " lists. Turn on TLS (rpc.tls.*) and registry ACLs (rpc.registry.username/password) where the network is not trusted.");
         }
