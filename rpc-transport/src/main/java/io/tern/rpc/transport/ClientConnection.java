@@ -114,7 +114,7 @@ public final class ClientConnection {
             return CompletableFuture.failedFuture(lifecycle.notConnected(spec));
         }
         // the deadline runs from now, also while the connection is still being made
-        PendingCall call = new PendingCall(this, nextId.getAndIncrement(), spec, timeoutMillis, System.nanoTime());
+        PendingCall call = new PendingCall(calls, nextId.getAndIncrement(), spec, timeoutMillis, System.nanoTime());
         if (s == State.READY) {
             writer.send(call, request);
         } else {
@@ -130,11 +130,6 @@ public final class ClientConnection {
             });
         }
         return call;
-    }
-
-    /** A cancelled call: drop its entry and, if it was sent, tell the provider (CANCEL). */
-    void forget(PendingCall call) {
-        calls.forget(call);
     }
 
     /**
