@@ -12,8 +12,8 @@ import static io.tern.rpc.transport.ClientConnection.log;
 
 /**
  * The life of one connection: its {@link State}, its current channel, connecting and reconnecting with
- * {@link ReconnectBackoff}, closing, and draining after GOAWAY. Changes happen on the connection's event loop (or
- * in {@link #close()}); any thread reads the state and channel.
+ * {@link ReconnectBackoff}, closing, and draining after GOAWAY. Its fields are volatile: the event loop changes
+ * them, and so do the thread that starts a connect (the creator, the timer of a reconnect) and the one that closes.
  */
 final class ConnectionLifecycle {
     private final ClientConnection connection;

@@ -76,6 +76,27 @@ class ConfigTest {
     }
 
     @Test
+    void everyServerSettingReadsBackAsSet() {
+        ServerConfig c = ServerConfig.builder().host("127.0.0.1").port(7171).ioThreads(3).executorThreads(5).executorQueue(7)
+                .executorParallelism(2).maxFrameLength(1 << 20).maxBufferedBytes(3L << 20).maxConnections(11).maxConnectionsPerPeer(13)
+                .frameRate(Duration.ofSeconds(17), 19).idleTimeout(Duration.ofSeconds(23)).shutdownGrace(Duration.ofSeconds(29)).build();
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(7171, c.port());
+        assertEquals(3, c.ioThreads());
+        assertEquals(5, c.executorThreads());
+        assertEquals(7, c.executorQueue());
+        assertEquals(2, c.executorParallelism());
+        assertEquals(1 << 20, c.maxFrameLength());
+        assertEquals(3L << 20, c.maxBufferedBytes());
+        assertEquals(11, c.maxConnections());
+        assertEquals(13, c.maxConnectionsPerPeer());
+        assertEquals(Duration.ofSeconds(17), c.frameTimeout());
+        assertEquals(19, c.minFrameRate());
+        assertEquals(Duration.ofSeconds(23), c.idleTimeout());
+        assertEquals(Duration.ofSeconds(29), c.shutdownGrace());
+    }
+
+    @Test
     void theServerDecodesTheCodecsItWasGiven() {
         ServerConfig defaults = ServerConfig.builder().build();
         assertTrue(defaults.decodes(1));
