@@ -1,19 +1,17 @@
 package io.tern.rpc.protocol;
 
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
-/** What a future's failure really was. */
+/** What went wrong, as a future's callback should report it. */
 public final class Failures {
     private Failures() {
     }
 
-    /** The cause a {@link CompletionException} or {@link ExecutionException} wraps; anything else (or null) as it is. */
+    /**
+     * The failure inside a {@link CompletionException}, which a dependent stage wraps around its source's failure;
+     * any other throwable (or a wrapper with no cause) as it is. One level only: that is all the wrapping adds.
+     */
     public static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }

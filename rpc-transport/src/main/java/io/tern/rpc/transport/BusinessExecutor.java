@@ -27,6 +27,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Workers start on demand and end after {@code keepAlive} idle; the watchdog sleeps while the pool is idle.</li>
  * </ul>
  * Tasks run in submission order (FIFO), each exactly once.
+ *
+ * <p>About 300 lines, one job: it is one pool. Admission, waking and parking workers, and the watchdog read and write
+ * the same counters (outstanding, awake, the idle stack) under one lock, and each decision depends on the others'
+ * (a submit wakes no one while enough workers are awake; the watchdog un-counts a stuck one so that the next submit
+ * or tick wakes another). Split into classes, every part would have to expose that locked state to the others.
  */
 final class BusinessExecutor {
     private static final Logger log = LoggerFactory.getLogger(BusinessExecutor.class);

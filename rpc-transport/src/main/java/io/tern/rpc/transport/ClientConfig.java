@@ -4,6 +4,9 @@ import io.tern.rpc.protocol.FrameHeader;
 
 import java.time.Duration;
 
+import static io.tern.rpc.transport.ConfigCheck.positive;
+import static io.tern.rpc.transport.ConfigCheck.require;
+
 /** Immutable client (consumer transport) settings, validated once when built. */
 public final class ClientConfig {
     private final int ioThreads;
@@ -12,8 +15,7 @@ public final class ClientConfig {
     private final Duration heartbeatInterval;
     private final Duration reconnectMinBackoff;
     private final Duration reconnectMaxBackoff;
-    private final TlsConfig tls;
-    private final String authToken;
+    private final SecuritySettings security;
     private final int maxPendingCalls;
 
     private ClientConfig(Builder b) {
@@ -23,19 +25,22 @@ public final class ClientConfig {
         this.heartbeatInterval = b.heartbeatInterval;
         this.reconnectMinBackoff = b.reconnectMinBackoff;
         this.reconnectMaxBackoff = b.reconnectMaxBackoff;
-        this.tls = b.tls;
-        this.authToken = b.authToken;
+        this.security = b.security;
         this.maxPendingCalls = b.maxPendingCalls;
     }
 
     /** TLS settings, or null for plaintext. */
     public TlsConfig tls() {
-        return tls;
+        return security.tls();
     }
 
     /** The shared token sent with every request, or null. */
     public String authToken() {
-        return authToken;
+        return security.authToken();
+    }
+
+    SecuritySettings security() {
+        return security;
     }
 
     /** Calls in flight per connection beyond which new calls fail at once (bounded memory). */
@@ -75,6 +80,11 @@ public final class ClientConfig {
         return reconnectMaxBackoff;
     }
 
+    @Override
+    public String toString() {
+        return "ClientConfig{ioThreads=" + ioThreads + ", maxPendingCalls=" + maxPendingCalls + ", " + security + "}";
+    }
+
     public static final class Builder {
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private int maxFrameLength = FrameHeader.DEFAULT_MAX_FRAME_LENGTH;
@@ -82,18 +92,17 @@ public final class ClientConfig {
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration reconnectMinBackoff = Duration.ofMillis(50);
         private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
-        private TlsConfig tls;
-        private String authToken;
+        private SecuritySettings security = SecuritySettings.NONE;
         private int maxPendingCalls = 65_536;
 
         public Builder tls(TlsConfig tls) {
-            this.tls = tls;
+            this.security = security.withTls(tls);
             return this;
         }
 
         /** Sends this shared token with every request (rpc.security.token); it is never logged. */
         public Builder authToken(String token) {
-            this.authToken = token == null || token.isEmpty() ? null : token;
+            this.security = security.withAuthToken(token);
             return this;
         }
 
@@ -130,24 +139,14 @@ public final class ClientConfig {
         }
 
         public ClientConfig build() {
-            check(ioThreads >= 1, "rpc.consumer.io-threads must be >= 1, was " + ioThreads);
-            check(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
-            check(maxPendingCalls >= 1, "rpc.consumer.max-pending-calls must be >= 1, was " + maxPendingCalls);
-            check(positive(connectTimeout), "rpc.consumer.connect-timeout must be > 0, was " + connectTimeout);
-            check(positive(heartbeatInterval), "rpc.heartbeat.interval must be > 0, was " + heartbeatInterval);
-            check(positive(reconnectMinBackoff) && positive(reconnectMaxBackoff) && reconnectMinBackoff.compareTo(reconnectMaxBackoff) <= 0,
+            require(ioThreads >= 1, "rpc.consumer.io-threads must be >= 1, was " + ioThreads);
+            require(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
+            require(maxPendingCalls >= 1, "rpc.consumer.max-pending-calls must be >= 1, was " + maxPendingCalls);
+            require(positive(connectTimeout), "rpc.consumer.connect-timeout must be > 0, was " + connectTimeout);
+            require(positive(heartbeatInterval), "rpc.heartbeat.interval must be > 0, was " + heartbeatInterval);
+            require(positive(reconnectMinBackoff) && positive(reconnectMaxBackoff) && reconnectMinBackoff.compareTo(reconnectMaxBackoff) <= 0,
                     "reconnect backoff must satisfy 0 < min <= max, was " + reconnectMinBackoff + ".." + reconnectMaxBackoff);
             return new ClientConfig(this);
-        }
-
-        private static boolean positive(Duration d) {
-            return d != null && !d.isNegative() && !d.isZero();
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
         }
     }
 }

@@ -10,7 +10,8 @@ import io.tern.rpc.protocol.RpcResponse;
  * entry goes and a late answer is dropped.
  */
 final class PendingCall extends CallFuture<RpcResponse> {
-    final ClientConnection connection;
+    /** Where a cancelled call is forgotten. */
+    final InFlightCalls calls;
     final int id;
     final CallSpec spec;
     final long timeoutMillis;
@@ -24,8 +25,8 @@ final class PendingCall extends CallFuture<RpcResponse> {
     PendingCall prev;
     int bucket = -1;
 
-    PendingCall(ClientConnection connection, int id, CallSpec spec, long timeoutMillis, long startNanos) {
-        this.connection = connection;
+    PendingCall(InFlightCalls calls, int id, CallSpec spec, long timeoutMillis, long startNanos) {
+        this.calls = calls;
         this.id = id;
         this.spec = spec;
         this.timeoutMillis = timeoutMillis;
@@ -36,7 +37,7 @@ final class PendingCall extends CallFuture<RpcResponse> {
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
-            connection.forget(this);
+            calls.forget(this);
         }
         return cancelled;
     }

@@ -2,10 +2,14 @@ package io.tern.rpc.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tern.rpc.protocol.PeerLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,15 +37,15 @@ public final class RpcClient implements AutoCloseable {
     private final Map<String, Integer> users = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Log lines a provider can trigger, rate-limited per provider address. */
-    private final io.tern.rpc.protocol.PeerLog peerLog = new io.tern.rpc.protocol.PeerLog();
-    private volatile java.util.concurrent.ThreadPoolExecutor decoder;
-    private final io.netty.handler.ssl.SslContext sslContext;
+    private final PeerLog peerLog = new PeerLog();
+    private volatile ThreadPoolExecutor decoder;
+    private final SslContext sslContext;
 
     public RpcClient(ClientConfig config) {
         this.config = config;
         this.group = Transports.group(config.ioThreads(), "tern-client-io", IoThreads.Role.CLIENT_IO);
-        this.sslContext = config.tls() == null ? null : config.tls().clientContext();
-        if (config.authToken() != null && sslContext == null) {
+        this.sslContext = config.security().clientContext();
+        if (config.security().tokenInClearText()) {
             log.warn("rpc.security.token is set but TLS is off: the token is sent in clear text to every provider the registry"
                     + " lists. Turn on TLS (rpc.tls.*) and registry ACLs (rpc.registry.username/password) where the network is not trusted.");
         }
@@ -48,23 +55,23 @@ public final class RpcClient implements AutoCloseable {
                 .channel(Transports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // bounds what a provider that does not read can make this side buffer (see ClientConnection's PING handling)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
     }
 
-    io.tern.rpc.protocol.PeerLog peerLog() {
+    PeerLog peerLog() {
         return peerLog;
     }
 
     /** Decodes large responses off the I/O threads; started on first use. */
-    java.util.concurrent.Executor decodeExecutor() {
-        java.util.concurrent.ThreadPoolExecutor e = decoder;
+    Executor decodeExecutor() {
+        ThreadPoolExecutor e = decoder;
         if (e == null) {
             synchronized (this) {
                 if (decoder == null) {
                     int n = Math.max(1, config.ioThreads());
-                    decoder = new java.util.concurrent.ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS,
-                            new java.util.concurrent.LinkedBlockingQueue<>(), new DefaultThreadFactory("tern-client-decode", true));
+                    decoder = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(), new DefaultThreadFactory("tern-client-decode", true));
                     decoder.allowCoreThreadTimeOut(true);
                 }
                 e = decoder;
@@ -104,7 +111,7 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
-    io.netty.handler.ssl.SslContext sslContext() {
+    SslContext sslContext() {
         return sslContext;
     }
 
@@ -113,7 +120,7 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /** An event loop for a new connection, which keeps it across reconnects (its state is confined to it). */
-    io.netty.channel.EventLoop nextLoop() {
+    EventLoop nextLoop() {
         return group.next();
     }
 

@@ -6,46 +6,40 @@ import io.tern.rpc.protocol.FrameHeader;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Immutable server settings, validated once when built. */
+import static io.tern.rpc.transport.ConfigCheck.nonNegative;
+import static io.tern.rpc.transport.ConfigCheck.positive;
+import static io.tern.rpc.transport.ConfigCheck.require;
+
+/**
+ * Immutable server settings, validated once when built. Longer than ~250 lines only by one accessor and one builder
+ * setter per property, which are its public API; each group with rules of its own keeps them in its own value
+ * ({@link ExecutorSettings}, {@link InboundLimits}, {@link SecuritySettings}, {@link DecodedCodecs}).
+ */
 public final class ServerConfig {
     private final String host;
     private final int port;
     private final int ioThreads;
-    private final int executorThreads;
-    private final int executorQueue;
-    private final int executorParallelism;
+    private final ExecutorSettings executor;
     private final int maxFrameLength;
     private final Duration idleTimeout;
     private final Duration shutdownGrace;
     private final Compression compression;
-    private final TlsConfig tls;
-    private final String authToken;
-    private final int maxConnections;
-    private final int maxConnectionsPerPeer;
-    private final long maxBufferedBytes;
-    private final Duration frameTimeout;
-    private final int minFrameRate;
-    private final boolean[] serializations;
+    private final SecuritySettings security;
+    private final InboundLimits inbound;
+    private final DecodedCodecs serializations;
 
-    private ServerConfig(Builder b) {
+    private ServerConfig(Builder b, ExecutorSettings executor, InboundLimits inbound) {
         this.host = b.host;
         this.port = b.port;
         this.ioThreads = b.ioThreads;
-        this.executorThreads = b.executorThreads;
-        this.executorQueue = b.executorQueue;
-        this.executorParallelism = b.executorParallelism;
+        this.executor = executor;
         this.maxFrameLength = b.maxFrameLength;
         this.idleTimeout = b.idleTimeout;
         this.shutdownGrace = b.shutdownGrace;
         this.compression = b.compression;
-        this.tls = b.tls;
-        this.authToken = b.authToken;
-        this.maxConnections = b.maxConnections;
-        this.maxConnectionsPerPeer = b.maxConnectionsPerPeer;
-        this.maxBufferedBytes = b.maxBufferedBytes;
-        this.frameTimeout = b.frameTimeout;
-        this.minFrameRate = b.minFrameRate;
-        this.serializations = b.serializations.clone();
+        this.security = b.security;
+        this.inbound = inbound;
+        this.serializations = b.serializations;
     }
 
     public static Builder builder() {
@@ -66,16 +60,16 @@ public final class ServerConfig {
     }
 
     public int executorThreads() {
-        return executorThreads;
+        return executor.threads();
     }
 
     /** Business threads kept awake for non-blocking work (see {@link Builder#executorParallelism}). */
     public int executorParallelism() {
-        return executorParallelism;
+        return executor.parallelism();
     }
 
     public int executorQueue() {
-        return executorQueue;
+        return executor.queue();
     }
 
     public int maxFrameLength() {
@@ -96,60 +90,55 @@ public final class ServerConfig {
 
     /** TLS settings, or null for plaintext. */
     public TlsConfig tls() {
-        return tls;
+        return security.tls();
     }
 
     /** The shared token every request must carry, or null when token authentication is off. */
     public String authToken() {
-        return authToken;
+        return security.authToken();
+    }
+
+    SecuritySettings security() {
+        return security;
     }
 
     public int maxConnections() {
-        return maxConnections;
+        return inbound.maxConnections();
     }
 
     /** Connections one remote address (IP) may hold open at once (rpc.server.max-connections-per-peer). */
     public int maxConnectionsPerPeer() {
-        return maxConnectionsPerPeer;
+        return inbound.maxConnectionsPerPeer();
     }
 
-    /**
-     * Server-wide budget of inbound bytes held for frames not yet decoded: partial frames still arriving and large
-     * bodies waiting for a decode thread (rpc.server.max-buffered-bytes).
-     */
+    /** Budget of bytes held for frames not yet decoded: arriving, or waiting for a decode thread (rpc.server.max-buffered-bytes). */
     public long maxBufferedBytes() {
-        return maxBufferedBytes;
+        return inbound.maxBufferedBytes();
     }
 
     /** Time a frame may take to arrive on top of its size over {@link #minFrameRate()} (rpc.server.frame-timeout). */
     public Duration frameTimeout() {
-        return frameTimeout;
+        return inbound.frameTimeout();
     }
 
     /** Slowest rate, in bytes per second, at which a frame's bytes may arrive (rpc.server.min-frame-rate). */
     public int minFrameRate() {
-        return minFrameRate;
+        return inbound.minFrameRate();
     }
 
     /** True when the provider decodes bodies of this codec byte (rpc.server.serializations). */
     public boolean decodes(int codec) {
-        return codec > 0 && codec < serializations.length && serializations[codec];
+        return serializations.decodes(codec);
     }
 
     /** The enabled codecs by name, for messages. */
     public String serializationNames() {
-        StringBuilder sb = new StringBuilder();
-        for (int id = 1; id < serializations.length; id++) {
-            if (serializations[id]) {
-                sb.append(sb.length() == 0 ? "" : ",").append(io.tern.rpc.protocol.serialize.Serializers.byId(id).name());
-            }
-        }
-        return sb.toString();
+        return serializations.names();
     }
 
     @Override
     public String toString() {
-        return "ServerConfig{host=" + host + ", port=" + port + ", tls=" + (tls != null) + ", authToken=" + (authToken == null ? "off" : "***") + "}";
+        return "ServerConfig{host=" + host + ", port=" + port + ", " + security + "}";
     }
 
     public static final class Builder {
@@ -163,25 +152,20 @@ public final class ServerConfig {
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Compression compression = Compression.NONE;
-        private TlsConfig tls;
-        private String authToken;
+        private SecuritySettings security = SecuritySettings.NONE;
         private int maxConnections = 4096;
         private int maxConnectionsPerPeer = 1024;
         private long maxBufferedBytes = 256L * 1024 * 1024;
         private Duration frameTimeout = Duration.ofSeconds(10);
         private int minFrameRate = 64 * 1024;
-        private boolean[] serializations = {false, true, false}; // protostuff only, as rpc.serialization's default
+        private DecodedCodecs serializations = DecodedCodecs.DEFAULT;
 
         /**
          * The codecs this provider decodes (rpc.server.serializations), by name: {@code protostuff}, {@code kryo}.
          * Any other codec byte on a request gets BAD_REQUEST naming it and this property.
          */
         public Builder serializations(String... names) {
-            boolean[] enabled = new boolean[3];
-            for (String n : names) {
-                enabled[io.tern.rpc.protocol.serialize.Serializers.byName(n).id()] = true;
-            }
-            this.serializations = enabled;
+            this.serializations = DecodedCodecs.of(names);
             return this;
         }
 
@@ -208,13 +192,13 @@ public final class ServerConfig {
         }
 
         public Builder tls(TlsConfig tls) {
-            this.tls = tls;
+            this.security = security.withTls(tls);
             return this;
         }
 
         /** Requires every request to carry this shared token (rpc.security.token); it is never logged. */
         public Builder authToken(String token) {
-            this.authToken = token == null || token.isEmpty() ? null : token;
+            this.security = security.withAuthToken(token);
             return this;
         }
 
@@ -280,28 +264,16 @@ public final class ServerConfig {
         }
 
         public ServerConfig build() {
-            check(port >= 0 && port <= 65535, "rpc.server.port must be 0..65535, was " + port);
-            check(ioThreads >= 1, "rpc.server.io-threads must be >= 1, was " + ioThreads);
-            check(executorThreads >= 1, "rpc.server.executor-threads must be >= 1, was " + executorThreads);
-            check(executorParallelism >= 1, "rpc.server.executor-parallelism must be >= 1, was " + executorParallelism);
-            check(executorQueue >= 0, "rpc.server.executor-queue must be >= 0, was " + executorQueue);
-            check(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
-            check(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(), "rpc.server.idle-timeout must be > 0, was " + idleTimeout);
-            check(shutdownGrace != null && !shutdownGrace.isNegative(), "rpc.server.shutdown-grace must be >= 0, was " + shutdownGrace);
-            check(maxConnections >= 1, "rpc.server.max-connections must be >= 1, was " + maxConnections);
-            check(maxConnectionsPerPeer >= 1, "rpc.server.max-connections-per-peer must be >= 1, was " + maxConnectionsPerPeer);
-            check(maxBufferedBytes >= maxFrameLength, "rpc.server.max-buffered-bytes must be at least rpc.max-frame-length ("
-                    + maxFrameLength + " bytes), was " + maxBufferedBytes);
-            check(frameTimeout != null && !frameTimeout.isNegative() && !frameTimeout.isZero(), "rpc.server.frame-timeout must be > 0, was " + frameTimeout);
-            check(minFrameRate >= 1, "rpc.server.min-frame-rate must be >= 1 byte per second, was " + minFrameRate);
-            check(serializations[1] || serializations[2], "rpc.server.serializations must name at least one of protostuff, kryo");
-            return new ServerConfig(this);
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
+            require(port >= 0 && port <= 65535, "rpc.server.port must be 0..65535, was " + port);
+            require(ioThreads >= 1, "rpc.server.io-threads must be >= 1, was " + ioThreads);
+            ExecutorSettings executor = new ExecutorSettings(executorThreads, executorQueue, executorParallelism).check();
+            require(maxFrameLength >= FrameHeader.LENGTH, "rpc.max-frame-length must be >= 16 bytes, was " + maxFrameLength);
+            require(positive(idleTimeout), "rpc.server.idle-timeout must be > 0, was " + idleTimeout);
+            require(nonNegative(shutdownGrace), "rpc.server.shutdown-grace must be >= 0, was " + shutdownGrace);
+            InboundLimits inbound = new InboundLimits(maxConnections, maxConnectionsPerPeer, maxBufferedBytes, frameTimeout, minFrameRate)
+                    .check(maxFrameLength);
+            require(!serializations.isEmpty(), "rpc.server.serializations must name at least one of protostuff, kryo");
+            return new ServerConfig(this, executor, inbound);
         }
     }
 }

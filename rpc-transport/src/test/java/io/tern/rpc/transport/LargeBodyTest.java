@@ -173,7 +173,7 @@ class LargeBodyTest {
                         .thenApply(r -> Thread.currentThread().getName() + "/" + ((String) r.result()).length());
                 String where = thread.get(10, TimeUnit.SECONDS);
                 assertTrue(where.endsWith("/" + length), where);
-                assertTrue(where.startsWith(length > ClientConnection.INLINE_BODY_BYTES ? "tern-client-decode" : "tern-client-io"), where);
+                assertTrue(where.startsWith(length > ResponseReader.INLINE_BODY_BYTES ? "tern-client-decode" : "tern-client-io"), where);
             }
         }
     }
