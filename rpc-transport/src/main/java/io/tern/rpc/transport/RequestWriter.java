@@ -45,7 +45,9 @@ final class RequestWriter {
             return;
         }
         String token = config.authToken();
-        if (token != null) {
+        // the consumer's call path carries the token already (its auth link puts it in without a copy); a call made
+        // straight on a connection gets it here
+        if (token != null && request.attachment(RpcRequest.AUTH_TOKEN) == null) {
             java.util.Map<String, String> withToken = io.tern.rpc.protocol.Attachments.copyOf(request.attachments());
             withToken.put(RpcRequest.AUTH_TOKEN, token);
             request = new RpcRequest(request.serviceKey(), request.methodName(), request.parameterTypes(), request.arguments(), withToken);
