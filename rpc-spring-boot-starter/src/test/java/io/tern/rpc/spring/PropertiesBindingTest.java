@@ -110,7 +110,7 @@ class PropertiesBindingTest {
             assertEquals(DataSize.ofKilobytes(2), p.getCompressionThreshold());
             assertEquals(DataSize.ofMegabytes(4), p.getMaxFrameLength());
 
-            RpcProperties.Registry r = p.getRegistry();
+            RpcRegistryProperties r = p.getRegistry();
             assertEquals("zookeeper://10.0.0.1:2181,10.0.0.2:2181", r.getAddress());
             assertEquals(Duration.ofSeconds(20), r.getSessionTimeout());
             assertEquals(Duration.ofSeconds(7), r.getConnectTimeout());
@@ -120,7 +120,7 @@ class PropertiesBindingTest {
             assertEquals("tern-provider", r.getUsername());
             assertEquals("zk-secret", r.getPassword());
 
-            RpcProperties.Server s = p.getServer();
+            RpcServerProperties s = p.getServer();
             assertEquals(7171, s.getPort());
             assertEquals("127.0.0.1", s.getHost());
             assertEquals("10.1.2.3", s.getAdvertisedHost());
@@ -141,7 +141,7 @@ class PropertiesBindingTest {
             assertEquals(64L << 20, sc.maxBufferedBytes());
             assertEquals(128 * 1024, sc.minFrameRate());
 
-            RpcProperties.Consumer k = p.getConsumer();
+            RpcConsumerProperties k = p.getConsumer();
             assertEquals(Duration.ofMillis(1500), k.getTimeout());
             assertEquals("failfast", k.getCluster());
             assertEquals(4, k.getRetries());
@@ -169,7 +169,7 @@ class PropertiesBindingTest {
             assertEquals(100, s.getMaxConnections());
             assertEquals(5000, k.getMaxPendingCalls());
             assertEquals("abc123", p.getSecurity().getToken());
-            RpcProperties.Tls t = p.getTls();
+            RpcTlsProperties t = p.getTls();
             assertTrue(t.isEnabled());
             assertEquals("/etc/tern/keys.p12", t.getKeyStore());
             assertEquals("kpass", t.getKeyStorePassword());
