@@ -5,6 +5,7 @@ import io.tern.rpc.protocol.Compression;
 import org.springframework.boot.convert.DurationStyle;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * What every reference starts from: the {@code rpc.consumer.*} defaults (with rpc.serialization and rpc.compression),
@@ -98,7 +99,7 @@ record ReferenceDefaults(Duration timeout, String loadBalance, String cluster, i
      * Runs one step of the mapping. A refusal names the reference's attribute when it set one ({@code own} not
      * empty), else the property (unless the message names a property already).
      */
-    private static <R> R apply(String own, String attribute, String property, String where, java.util.function.Supplier<R> step) {
+    private static <R> R apply(String own, String attribute, String property, String where, Supplier<R> step) {
         try {
             return step.get();
         } catch (RpcConfigurationException e) {
