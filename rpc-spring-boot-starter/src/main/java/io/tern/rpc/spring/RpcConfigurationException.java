@@ -1,5 +1,6 @@
 package io.tern.rpc.spring;
 
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,17 @@ public class RpcConfigurationException extends IllegalArgumentException {
             return new RpcConfigurationException(m.group(), message, e);
         }
         return new RpcConfigurationException(setting, setting + ": " + message, e);
+    }
+
+    /** Runs a builder that validates; an {@link IllegalArgumentException} it throws becomes one naming the setting (see {@link #of}). */
+    static <T> T naming(String setting, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (RpcConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw of(setting, e);
+        }
     }
 
     /** The property (e.g. {@code rpc.consumer.load-balance}) or annotation attribute at fault. */

@@ -35,7 +35,7 @@ public class RpcProviderLifecycle implements SmartLifecycle {
     /** Starts last, stops first. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE;
 
-    private final RpcProperties properties;
+    private final RpcSettings settings;
     private final ListableBeanFactory beanFactory;
     // read without the lock: a service method asking for port() while stop() drains must not wait for the drain
     private volatile TernServer server;
@@ -52,7 +52,7 @@ public class RpcProviderLifecycle implements SmartLifecycle {
 
     /** @param observers where to report served calls (metrics); may be null or empty */
     public RpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory, ObjectProvider<RpcCallObserver> observers) {
-        this.properties = properties;
+        this.settings = properties.settings();
         this.beanFactory = beanFactory;
         this.observers = observers;
     }
@@ -76,8 +76,7 @@ public class RpcProviderLifecycle implements SmartLifecycle {
             running = true; // nothing to serve: no server, no registry session
             return;
         }
-        TernServer s = new TernServer(properties.serverConfig(), properties.registryConfig(),
-                RpcProperties.blankToNull(properties.getServer().getAdvertisedHost()));
+        TernServer s = new TernServer(settings.server().config(), settings.registry(), settings.server().advertisedHost());
         try {
             for (ServiceExport<?> e : exports) {
                 s.export(e);
@@ -101,7 +100,7 @@ public class RpcProviderLifecycle implements SmartLifecycle {
         keepAlive.start();
         running = true;
         log.info("Tern RPC provider serving {} on {}:{}, registered at {}", serviceKeys, s.advertisedHost(), s.port(),
-                properties.getRegistry().getAddress());
+                settings.registry().address());
     }
 
     private ServiceExport<?> export(String beanName, Object bean, RpcService annotation) {
@@ -114,14 +113,14 @@ public class RpcProviderLifecycle implements SmartLifecycle {
             default -> throw new RpcConfigurationException(where + " mode",
                     where + ": mode = \"" + annotation.mode() + "\" is unknown; use executor (methods may block) or direct (run on the I/O thread)");
         };
-        int weight = annotation.weight() == -1 ? properties.getServer().getWeight() : annotation.weight();
+        int weight = annotation.weight() == -1 ? settings.server().weight() : annotation.weight();
         if (weight < 0) {
             throw new RpcConfigurationException(where + " weight", where + ": weight must be >= 0 (or -1 for rpc.server.weight), was " + weight);
         }
         RpcCallObserver observer = observers == null ? null : observers.getIfAvailable();
         return exportOf(iface, bean, where, observer, ServiceKey.of(iface.getName(), annotation.version(), annotation.group()))
                 .version(annotation.version()).group(annotation.group()).weight(weight)
-                .serialization(properties.getSerialization().trim().toLowerCase(Locale.ROOT)).mode(mode);
+                .serialization(settings.wire().serialization()).mode(mode);
     }
 
     @SuppressWarnings("unchecked")
@@ -176,7 +175,7 @@ public class RpcProviderLifecycle implements SmartLifecycle {
         TernServer s = server;
         if (s != null) {
             log.info("Tern RPC provider stopping: unregistering {}, draining up to {} ms", serviceKeys,
-                    properties.getServer().getShutdownGrace().toMillis());
+                    settings.server().config().shutdownGrace().toMillis());
             try {
                 s.close(); // port() keeps answering during the drain
             } finally {

@@ -2,18 +2,16 @@ package io.tern.rpc.spring;
 
 import io.tern.rpc.cluster.Reference;
 import io.tern.rpc.cluster.TernClient;
-import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.registry.RegistryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The consumer side: one {@link TernClient} (transport and registry session), created on the first reference, and
@@ -33,7 +31,8 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
     /** Stops after the web server's graceful shutdown (DEFAULT_PHASE - 1024) and the provider side. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
-    private final RpcProperties properties;
+    private final ConsumerSettings consumer;
+    private final RegistryConfig registryConfig;
     private final ObjectProvider<RpcCallObserver> observers;
     private final Map<Key, Object> proxies = new HashMap<>();
     private TernClient client;
@@ -58,7 +57,9 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
 
     /** @param observers where to report calls (metrics); may be null or empty */
     public RpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers) {
-        this.properties = properties;
+        RpcSettings settings = properties.settings();
+        this.consumer = settings.consumer();
+        this.registryConfig = settings.registry();
         this.observers = observers;
     }
 
@@ -80,7 +81,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
             }
             Object proxy = proxies.get(key);
             if (proxy == null) {
-                Reference<T> reference = reference(type, key);
+                Reference<T> reference = consumer.references().reference(type, key);
                 proxy = ObservedProxy.wrap(type, client().refer(reference), reference.serviceKey(), RpcCallObserver.Side.CLIENT,
                         observers == null ? null : observers.getIfAvailable());
                 proxies.put(key, proxy);
@@ -96,7 +97,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
             throw new IllegalStateException("the Tern RPC consumer is closed");
         }
         if (client == null) {
-            client = new TernClient(properties.clientConfig(), properties.registryConfig());
+            client = new TernClient(consumer.client(), registryConfig);
         }
         return client;
     }
@@ -141,82 +142,9 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         return proxies.size();
     }
 
-    Key resolve(Class<?> type, ReferenceSettings s, String where) {
-        if (type == null || !type.isInterface()) {
-            throw new RpcConfigurationException(where, where + ": " + (type == null ? "no type" : type.getName() + " is not an interface")
-                    + "; a reference is made to a service interface");
-        }
-        RpcProperties.Consumer c = properties.getConsumer();
-        Duration timeout = c.getTimeout();
-        if (!s.timeout().isEmpty()) {
-            timeout = attribute(where, "timeout", s.timeout(), () -> DurationStyle.detectAndParse(s.timeout()));
-        }
-        Key key = new Key(type, s.version(), s.group(), timeout,
-                or(s.loadBalance(), c.getLoadBalance()), or(s.cluster(), c.getCluster()), s.retries() == -1 ? c.getRetries() : s.retries(),
-                or(s.backupRequest(), c.getBackupRequest()), or(s.serialization(), properties.getSerialization()),
-                or(s.compression(), properties.getCompression()), s.idempotent());
-        // each attribute set on the annotation is checked on its own, so the message names the attribute at fault
-        Reference<?> probe = Reference.to(type);
-        Duration t = timeout;
-        attribute(where, "timeout", s.timeout(), () -> probe.timeout(t));
-        attribute(where, "loadBalance", s.loadBalance(), () -> probe.loadBalance(key.loadBalance()));
-        attribute(where, "cluster", s.cluster(), () -> probe.cluster(key.cluster()));
-        attribute(where, "retries", s.retries() == -1 ? "" : Integer.toString(s.retries()), () -> probe.retries(key.retries()));
-        attribute(where, "backupRequest", s.backupRequest(), () -> probe.backupRequest(key.backupRequest()));
-        attribute(where, "serialization", s.serialization(), () -> probe.serialization(key.serialization()));
-        attribute(where, "compression", s.compression(), () -> compression(key));
-        checkHashKeys(type, key, s, where);
-        return key;
-    }
-
-    /** A consistent-hash reference whose key parameter has no stable form fails here, naming the field and the method. */
-    private void checkHashKeys(Class<?> type, Key key, ReferenceSettings s, String where) {
-        if (!"consistent-hash".equals(key.loadBalance())) {
-            return;
-        }
-        try {
-            Reference.to(type).loadBalance(key.loadBalance()).hashArguments(properties.getConsumer().hashArgumentIndexes()).balancer();
-        } catch (IllegalArgumentException e) {
-            String setting = s.loadBalance().isEmpty() ? "rpc.consumer.load-balance" : where + " loadBalance";
-            throw new RpcConfigurationException(setting, where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private <R> R attribute(String where, String name, String value, Supplier<R> check) {
-        try {
-            return check.get();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            if (value.isEmpty()) {
-                throw e instanceof IllegalArgumentException iae ? RpcConfigurationException.of("rpc.consumer", iae) : e;
-            }
-            String setting = where + " " + name;
-            throw new RpcConfigurationException(setting, where + ": " + name + " = \"" + value + "\" is invalid: " + e.getMessage(), e);
-        }
-    }
-
-    private Compression compression(Key key) {
-        return Compression.byName(key.compression(), properties.compressionThresholdBytes());
-    }
-
-    private <T> Reference<T> reference(Class<T> type, Key key) {
-        return properties.applyHealthSettings(Reference.to(type)).version(key.version()).group(key.group())
-                .timeout(key.timeout())
-                .serialization(key.serialization())
-                .compression(compression(key))
-                .cluster(key.cluster())
-                .retries(key.retries())
-                .loadBalance(key.loadBalance())
-                .backupRequest(key.backupRequest())
-                .hashArguments(properties.getConsumer().hashArgumentIndexes())
-                .idempotent(key.idempotent())
-                .retryBudget(properties.getConsumer().getRetryBudgetRatio(), properties.getConsumer().getRetryBudgetMinPerSecond())
-                .warmup(properties.getConsumer().getWarmup())
-                .attemptTimeout(properties.getConsumer().getAttemptTimeout())
-                .callbackExecutor(properties.getConsumer().getCallbackExecutor());
-    }
-
-    private static String or(String value, String fallback) {
-        return value == null || value.isEmpty() ? fallback : value;
+    /** The configuration of a reference with these settings, validated (its attributes over the rpc.consumer.* defaults). */
+    Key resolve(Class<?> type, ReferenceSettings settings, String where) {
+        return consumer.references().resolve(type, settings, where);
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.tern.rpc.spring;
 
+import io.tern.rpc.spring.testapp.GreetingApps;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -43,26 +41,11 @@ class CallbackExecutorTest {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(GatedImpl.class)
-    static class ProviderApp {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-    }
-
     /** Calls gatedAsync, chains a blocking call on its future, lets the provider answer; the chained outcome. */
     private static CompletableFuture<String> blockingCallInACallback(String... consumerProperties) throws Exception {
-        try (ConfigurableApplicationContext provider = Apps.run(ProviderApp.class, "rpc.registry.address=direct://127.0.0.1:7070",
-                "rpc.server.host=127.0.0.1", "rpc.server.port=0")) {
+        try (ConfigurableApplicationContext provider = Apps.run(Apps.starterWith(GatedImpl.class), Apps.directProvider("gated"))) {
             int port = provider.getBean(RpcProviderLifecycle.class).port();
-            String[] properties = new String[consumerProperties.length + 1];
-            properties[0] = "rpc.registry.address=direct://127.0.0.1:" + port;
-            System.arraycopy(consumerProperties, 0, properties, 1, consumerProperties.length);
-            try (ConfigurableApplicationContext consumer = Apps.run(ConsumerApp.class, properties)) {
+            try (ConfigurableApplicationContext consumer = Apps.run(GreetingApps.Starter.class, Apps.directConsumer(port, consumerProperties))) {
                 Gated gated = consumer.getBean(RpcReferences.class).get(Gated.class);
                 CompletableFuture<String> chained = gated.gatedAsync("a")
                         .thenApply(s -> Thread.currentThread().getName() + ": " + s + " + " + gated.hello("b"));

@@ -1,7 +1,8 @@
 package io.tern.rpc.spring;
 
+import io.tern.rpc.spring.testapp.GreetingApps;
+import io.tern.rpc.spring.testapp.GreetingCaller;
 import io.tern.rpc.spring.testapp.GreetingService;
-import io.tern.rpc.spring.testapp.GreetingServiceImpl;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.testsupport.ZooKeepers;
 import org.apache.curator.test.TestingServer;
@@ -9,11 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,27 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GracefulStopTest {
     private TestingServer zk;
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(GreetingServiceImpl.class)
-    static class ProviderApp {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-        @Bean
-        Caller caller() {
-            return new Caller();
-        }
-    }
-
-    static class Caller {
-        @RpcReference
-        GreetingService greetings;
-    }
+    private final RunningApps apps = new RunningApps();
 
     @BeforeEach
     void startZooKeeper() throws Exception {
@@ -63,26 +40,18 @@ class GracefulStopTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = contexts.size() - 1; i >= 0; i--) {
-            contexts.get(i).close();
-        }
+        apps.close();
         zk.close();
-    }
-
-    private ConfigurableApplicationContext run(Class<?> source, String... properties) {
-        ConfigurableApplicationContext c = Apps.run(source, properties);
-        contexts.add(c);
-        return c;
     }
 
     @ParameterizedTest(name = "cluster={0}")
     @ValueSource(strings = {"failfast", "failover"})
     void closingAProviderUnderSteadyCallsFailsNoCall(String cluster) throws Exception {
-        ConfigurableApplicationContext a = run(ProviderApp.class, Apps.provider(zk, "a", "rpc.server.shutdown-grace=10s"));
-        run(ProviderApp.class, Apps.provider(zk, "b"));
-        ConfigurableApplicationContext consumer = run(ConsumerApp.class, Apps.consumer(zk, "rpc.consumer.cluster=" + cluster,
+        ConfigurableApplicationContext a = apps.run(GreetingApps.Provider.class, Apps.provider(zk, "a", "rpc.server.shutdown-grace=10s"));
+        apps.run(GreetingApps.Provider.class, Apps.provider(zk, "b"));
+        ConfigurableApplicationContext consumer = apps.run(GreetingApps.Consumer.class, Apps.consumer(zk, "rpc.consumer.cluster=" + cluster,
                 "rpc.consumer.load-balance=random", "rpc.consumer.timeout=10s"));
-        GreetingService greetings = consumer.getBean(Caller.class).greetings;
+        GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
         int portA = a.getBean(RpcProviderLifecycle.class).port();
 
         Map<String, AtomicInteger> served = new ConcurrentHashMap<>();

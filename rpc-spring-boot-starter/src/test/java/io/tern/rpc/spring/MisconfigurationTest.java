@@ -1,16 +1,13 @@
 package io.tern.rpc.spring;
 
+import io.tern.rpc.spring.testapp.GreetingApps;
 import io.tern.rpc.spring.testapp.GreetingService;
 import io.tern.rpc.spring.testapp.GreetingServiceImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.BeanCreationException;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,26 +18,6 @@ import static io.tern.rpc.spring.Apps.startupFailure;
 
 /** Each kind of misconfiguration fails start-up with a message naming the setting and what it accepts. */
 class MisconfigurationTest {
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-        @Bean
-        Caller caller() {
-            return new Caller();
-        }
-    }
-
-    static class Caller {
-        @RpcReference
-        GreetingService greetings;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(GreetingServiceImpl.class)
-    static class ProviderApp {
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "rpc.serialization=xml                  | rpc.serialization          | protostuff or kryo",
@@ -85,7 +62,7 @@ class MisconfigurationTest {
     })
     void badPropertyFailsStartUpNamingIt(String property, String name, String accepted) {
         // a consumer application: validation happens before anything connects
-        String failure = startupFailure(ConsumerApp.class, property.trim(), "rpc.registry.connect-timeout=500ms");
+        String failure = startupFailure(GreetingApps.Consumer.class, property.trim(), "rpc.registry.connect-timeout=500ms");
         assertMentions(failure, name.trim(), accepted.trim());
     }
 
@@ -94,15 +71,9 @@ class MisconfigurationTest {
         GreetingService greetings;
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(BadLoadBalanceCaller.class)
-    static class BadReferenceApp {
-    }
-
     @Test
     void badReferenceAttributeNamesTheFieldAndTheAttribute() {
-        assertMentions(startupFailure(BadReferenceApp.class), "@RpcReference on " + BadLoadBalanceCaller.class.getName() + ".greetings",
+        assertMentions(startupFailure(Apps.starterWith(BadLoadBalanceCaller.class)), "@RpcReference on " + BadLoadBalanceCaller.class.getName() + ".greetings",
                 "loadBalance = \"fastest\"", "p2c");
     }
 
@@ -120,15 +91,9 @@ class MisconfigurationTest {
         OrderLookup orders;
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(OrderCaller.class)
-    static class UnstableHashKeyApp {
-    }
-
     @Test
     void aConsistentHashKeyWithoutAStableFormFailsStartUpNamingTheFieldMethodAndParameter() {
-        assertMentions(startupFailure(UnstableHashKeyApp.class, "rpc.registry.connect-timeout=500ms"),
+        assertMentions(startupFailure(Apps.starterWith(OrderCaller.class), "rpc.registry.connect-timeout=500ms"),
                 "@RpcReference on " + OrderCaller.class.getName() + ".orders", "OrderLookup.find(Order) by parameter 0",
                 Order.class.getName() + " does not override toString()", "@io.tern.rpc.HashKey");
     }
@@ -138,15 +103,9 @@ class MisconfigurationTest {
         GreetingService greetings;
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(BadTimeoutCaller.class)
-    static class BadTimeoutApp {
-    }
-
     @Test
     void badReferenceTimeoutNamesTheAttribute() {
-        assertMentions(startupFailure(BadTimeoutApp.class), BadTimeoutCaller.class.getName() + ".greetings", "timeout = \"later\"");
+        assertMentions(startupFailure(Apps.starterWith(BadTimeoutCaller.class)), BadTimeoutCaller.class.getName() + ".greetings", "timeout = \"later\"");
     }
 
     static class ClassTypedCaller {
@@ -154,15 +113,9 @@ class MisconfigurationTest {
         GreetingServiceImpl greetings;
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(ClassTypedCaller.class)
-    static class ClassTypedReferenceApp {
-    }
-
     @Test
     void referenceToAClassIsRefused() {
-        assertMentions(startupFailure(ClassTypedReferenceApp.class), ClassTypedCaller.class.getName() + ".greetings", "is not an interface");
+        assertMentions(startupFailure(Apps.starterWith(ClassTypedCaller.class)), ClassTypedCaller.class.getName() + ".greetings", "is not an interface");
     }
 
     interface Pingable {
@@ -202,15 +155,9 @@ class MisconfigurationTest {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(TwoInterfaces.class)
-    static class AmbiguousServiceApp {
-    }
-
     @Test
     void serviceWithTwoInterfacesMustNameOne() {
-        assertMentions(startupFailure(AmbiguousServiceApp.class, "rpc.server.port=0", "rpc.registry.connect-timeout=500ms"), TwoInterfaces.class.getName(),
+        assertMentions(startupFailure(Apps.starterWith(TwoInterfaces.class), "rpc.server.port=0", "rpc.registry.connect-timeout=500ms"), TwoInterfaces.class.getName(),
                 "2 interfaces", "interfaceClass");
     }
 
@@ -221,15 +168,9 @@ class MisconfigurationTest {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(BadMode.class)
-    static class BadModeApp {
-    }
-
     @Test
     void unknownExecutionModeIsRefused() {
-        assertMentions(startupFailure(BadModeApp.class, "rpc.server.port=0", "rpc.registry.connect-timeout=500ms"), "mode = \"turbo\"", "executor", "direct");
+        assertMentions(startupFailure(Apps.starterWith(BadMode.class), "rpc.server.port=0", "rpc.registry.connect-timeout=500ms"), "mode = \"turbo\"", "executor", "direct");
     }
 
     @Test
@@ -238,7 +179,7 @@ class MisconfigurationTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        assertMentions(startupFailure(ConsumerApp.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
+        assertMentions(startupFailure(GreetingApps.Consumer.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
                 "rpc.registry.connect-timeout=500ms"), "cannot connect to ZooKeeper", "rpc.registry.connect-timeout");
     }
 
@@ -248,7 +189,7 @@ class MisconfigurationTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        assertMentions(startupFailure(ProviderApp.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
+        assertMentions(startupFailure(GreetingApps.Provider.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
                 "rpc.registry.connect-timeout=500ms", "rpc.server.port=0", "rpc.server.host=127.0.0.1"),
                 "cannot connect to ZooKeeper", "rpc.registry.connect-timeout");
     }

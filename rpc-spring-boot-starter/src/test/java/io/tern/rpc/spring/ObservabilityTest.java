@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tern.rpc.spring.testapp.GreetingException;
 import io.tern.rpc.spring.testapp.GreetingService;
-import io.tern.rpc.spring.testapp.GreetingServiceImpl;
+import io.tern.rpc.spring.testapp.GreetingApps;
+import io.tern.rpc.spring.testapp.GreetingCaller;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.testsupport.ZooKeepers;
 import org.apache.curator.test.TestingServer;
@@ -14,11 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,40 +33,12 @@ class ObservabilityTest {
     private static ConfigurableApplicationContext provider;
     private static ConfigurableApplicationContext consumer;
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(GreetingServiceImpl.class)
-    static class ProviderApp {
-        @Bean
-        SimpleMeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-        @Bean
-        SimpleMeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
-
-        @Bean
-        Caller caller() {
-            return new Caller();
-        }
-    }
-
-    static class Caller {
-        @RpcReference
-        GreetingService greetings;
-    }
-
     @BeforeAll
     static void start() throws Exception {
         zk = ZooKeepers.server();
-        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "p"));
-        consumer = Apps.run(ConsumerApp.class, Apps.consumer(zk));
+        // each application with a meter registry of its own
+        provider = Apps.run(new Class<?>[] {GreetingApps.Provider.class, SimpleMeterRegistry.class}, Apps.provider(zk, "p"));
+        consumer = Apps.run(new Class<?>[] {GreetingApps.Consumer.class, SimpleMeterRegistry.class}, Apps.consumer(zk));
     }
 
     @AfterAll
@@ -81,7 +50,7 @@ class ObservabilityTest {
 
     @Test
     void callsAreTimedOnBothSidesByServiceMethodAndOutcome() throws Exception {
-        GreetingService greetings = consumer.getBean(Caller.class).greetings;
+        GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
         assertEquals("hello x from p", greetings.greet("x"));
         assertEquals("async hello y from p", greetings.greetAsync("y").get(5, TimeUnit.SECONDS));
         assertThrows(GreetingException.class, () -> greetings.fail("no"));

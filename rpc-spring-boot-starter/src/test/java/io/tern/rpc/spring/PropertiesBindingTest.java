@@ -1,12 +1,11 @@
 package io.tern.rpc.spring;
 
 import io.tern.rpc.registry.RegistryConfig;
+import io.tern.rpc.spring.testapp.GreetingApps;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 import java.io.IOException;
@@ -26,12 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every rpc.* property binds from application properties; defaults are SPEC §4's; metadata documents them all. */
 class PropertiesBindingTest {
-    /** An application with the starter and neither @RpcService nor @RpcReference: nothing connects anywhere. */
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class EmptyApp {
-    }
-
     static final String[] EVERY_PROPERTY = {
             "rpc.enabled=true",
             "rpc.serialization=kryo",
@@ -102,7 +95,7 @@ class PropertiesBindingTest {
 
     @Test
     void everyPropertyBinds() {
-        try (ConfigurableApplicationContext c = Apps.run(EmptyApp.class, EVERY_PROPERTY)) {
+        try (ConfigurableApplicationContext c = Apps.run(GreetingApps.Starter.class, EVERY_PROPERTY)) {
             RpcProperties p = c.getBean(RpcProperties.class);
             assertTrue(p.isEnabled());
             assertEquals("kryo", p.getSerialization());
@@ -110,7 +103,7 @@ class PropertiesBindingTest {
             assertEquals(DataSize.ofKilobytes(2), p.getCompressionThreshold());
             assertEquals(DataSize.ofMegabytes(4), p.getMaxFrameLength());
 
-            RpcProperties.Registry r = p.getRegistry();
+            RpcRegistryProperties r = p.getRegistry();
             assertEquals("zookeeper://10.0.0.1:2181,10.0.0.2:2181", r.getAddress());
             assertEquals(Duration.ofSeconds(20), r.getSessionTimeout());
             assertEquals(Duration.ofSeconds(7), r.getConnectTimeout());
@@ -120,7 +113,7 @@ class PropertiesBindingTest {
             assertEquals("tern-provider", r.getUsername());
             assertEquals("zk-secret", r.getPassword());
 
-            RpcProperties.Server s = p.getServer();
+            RpcServerProperties s = p.getServer();
             assertEquals(7171, s.getPort());
             assertEquals("127.0.0.1", s.getHost());
             assertEquals("10.1.2.3", s.getAdvertisedHost());
@@ -141,7 +134,7 @@ class PropertiesBindingTest {
             assertEquals(64L << 20, sc.maxBufferedBytes());
             assertEquals(128 * 1024, sc.minFrameRate());
 
-            RpcProperties.Consumer k = p.getConsumer();
+            RpcConsumerProperties k = p.getConsumer();
             assertEquals(Duration.ofMillis(1500), k.getTimeout());
             assertEquals("failfast", k.getCluster());
             assertEquals(4, k.getRetries());
@@ -169,7 +162,7 @@ class PropertiesBindingTest {
             assertEquals(100, s.getMaxConnections());
             assertEquals(5000, k.getMaxPendingCalls());
             assertEquals("abc123", p.getSecurity().getToken());
-            RpcProperties.Tls t = p.getTls();
+            RpcTlsProperties t = p.getTls();
             assertTrue(t.isEnabled());
             assertEquals("/etc/tern/keys.p12", t.getKeyStore());
             assertEquals("kpass", t.getKeyStorePassword());
@@ -220,7 +213,7 @@ class PropertiesBindingTest {
 
     @Test
     void defaultsAreTheSpecDefaults() {
-        try (ConfigurableApplicationContext c = Apps.run(EmptyApp.class)) {
+        try (ConfigurableApplicationContext c = Apps.run(GreetingApps.Starter.class)) {
             RpcProperties p = c.getBean(RpcProperties.class);
             assertEquals("zookeeper://127.0.0.1:2181", p.getRegistry().getAddress());
             assertEquals(7070, p.getServer().getPort());
@@ -269,7 +262,7 @@ class PropertiesBindingTest {
 
     @Test
     void disabledStarterCreatesNoBeans() {
-        try (ConfigurableApplicationContext c = Apps.run(EmptyApp.class, "rpc.enabled=false")) {
+        try (ConfigurableApplicationContext c = Apps.run(GreetingApps.Starter.class, "rpc.enabled=false")) {
             assertTrue(c.getBeansOfType(RpcProperties.class).isEmpty());
             assertTrue(c.getBeansOfType(RpcReferences.class).isEmpty());
         }

@@ -2,9 +2,9 @@ package io.tern.rpc.spring;
 
 import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.spring.testapp.BlueGreetingService;
+import io.tern.rpc.spring.testapp.GreetingApps;
 import io.tern.rpc.spring.testapp.GreetingException;
 import io.tern.rpc.spring.testapp.GreetingService;
-import io.tern.rpc.spring.testapp.GreetingServiceImpl;
 import io.tern.rpc.testsupport.ZooKeepers;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -13,11 +13,7 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,21 +34,6 @@ class ProviderConsumerTest {
     private static ConfigurableApplicationContext provider;
     private static ConfigurableApplicationContext consumer;
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import({GreetingServiceImpl.class, BlueGreetingService.class})
-    static class ProviderApp {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-        @Bean
-        Caller caller() {
-            return new Caller();
-        }
-    }
-
     static class Caller {
         @RpcReference
         GreetingService plain;
@@ -71,9 +52,9 @@ class ProviderConsumerTest {
     @BeforeAll
     static void start() throws Exception {
         zk = ZooKeepers.server();
-        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "p1", "rpc.server.weight=150",
+        provider = Apps.run(new Class<?>[] {GreetingApps.Provider.class, BlueGreetingService.class}, Apps.provider(zk, "p1", "rpc.server.weight=150",
                 "rpc.server.serializations=protostuff,kryo"));
-        consumer = Apps.run(ConsumerApp.class, Apps.consumer(zk, "rpc.consumer.timeout=5s", "rpc.consumer.retries=3",
+        consumer = Apps.run(Apps.starterWith(Caller.class), Apps.consumer(zk, "rpc.consumer.timeout=5s", "rpc.consumer.retries=3",
                 "rpc.consumer.load-balance=round-robin", "rpc.consumer.cluster=failover", "rpc.serialization=protostuff"));
     }
 

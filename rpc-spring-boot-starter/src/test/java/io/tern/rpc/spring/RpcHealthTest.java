@@ -1,7 +1,8 @@
 package io.tern.rpc.spring;
 
+import io.tern.rpc.spring.testapp.GreetingApps;
+import io.tern.rpc.spring.testapp.GreetingCaller;
 import io.tern.rpc.spring.testapp.GreetingService;
-import io.tern.rpc.spring.testapp.GreetingServiceImpl;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.testsupport.ZooKeepers;
 import org.apache.curator.test.TestingServer;
@@ -11,14 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,27 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RpcHealthTest {
     private static final String SERVICE = GreetingService.class.getName();
     private TestingServer zk;
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(GreetingServiceImpl.class)
-    static class ProviderApp {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-        @Bean
-        Caller caller() {
-            return new Caller();
-        }
-    }
-
-    static class Caller {
-        @RpcReference
-        GreetingService greetings;
-    }
+    private final RunningApps apps = new RunningApps();
 
     @BeforeEach
     void startZooKeeper() throws Exception {
@@ -64,16 +40,8 @@ class RpcHealthTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = contexts.size() - 1; i >= 0; i--) {
-            contexts.get(i).close();
-        }
+        apps.close();
         zk.close();
-    }
-
-    private ConfigurableApplicationContext run(Class<?> source, String... properties) {
-        ConfigurableApplicationContext c = Apps.run(source, properties);
-        contexts.add(c);
-        return c;
     }
 
     private static Health health(ConfigurableApplicationContext c) {
@@ -89,9 +57,9 @@ class RpcHealthTest {
     @Test
     void aZooKeeperOutageKeepsHealthUpWithTheRegistryStateAsADetailAndCallsKeepWorking() throws Exception {
         // a short session, so the outage outlasts it: the worst case, the session expires (LOST)
-        ConfigurableApplicationContext provider = run(ProviderApp.class, Apps.provider(zk, "p", "rpc.registry.session-timeout=2s"));
-        ConfigurableApplicationContext consumer = run(ConsumerApp.class, Apps.consumer(zk, "rpc.registry.session-timeout=2s"));
-        GreetingService greetings = consumer.getBean(Caller.class).greetings;
+        ConfigurableApplicationContext provider = apps.run(GreetingApps.Provider.class, Apps.provider(zk, "p", "rpc.registry.session-timeout=2s"));
+        ConfigurableApplicationContext consumer = apps.run(GreetingApps.Consumer.class, Apps.consumer(zk, "rpc.registry.session-timeout=2s"));
+        GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
         assertEquals("hello before from p", greetings.greet("before"));
         assertEquals(Status.UP, health(provider).getStatus());
         assertEquals(Status.UP, health(consumer).getStatus());
@@ -126,7 +94,7 @@ class RpcHealthTest {
 
     @Test
     void aReferenceWithNoUsableProviderIsDownUntilOneRegisters() {
-        ConfigurableApplicationContext consumer = run(ConsumerApp.class, Apps.consumer(zk));
+        ConfigurableApplicationContext consumer = apps.run(GreetingApps.Consumer.class, Apps.consumer(zk));
         Poll.until(Duration.ofSeconds(10), "the reference's (empty) provider list arrives",
                 () -> Map.of(SERVICE, 0).equals(detail(consumer, "references").get("providers")));
         Health noProvider = health(consumer);
@@ -134,17 +102,17 @@ class RpcHealthTest {
         assertEquals(List.of(SERVICE), detail(consumer, "references").get("noProvider"));
         assertEquals("connected", detail(consumer, "references").get("registry"), "the registry is fine: the providers are missing");
 
-        run(ProviderApp.class, Apps.provider(zk, "late"));
+        apps.run(GreetingApps.Provider.class, Apps.provider(zk, "late"));
         Poll.until(Duration.ofSeconds(10), "UP once a provider registers", () -> health(consumer).getStatus().equals(Status.UP));
         assertEquals(Map.of(SERVICE, 1), detail(consumer, "references").get("available"));
-        assertEquals("hello x from late", consumer.getBean(Caller.class).greetings.greet("x"));
+        assertEquals("hello x from late", consumer.getBean(GreetingCaller.class).greetings.greet("x"));
     }
 
     @Test
     void aProviderIsDownWhileItsServerDrainsAndAfterItStopped() throws Exception {
-        ConfigurableApplicationContext provider = run(ProviderApp.class, Apps.provider(zk, "p", "rpc.server.shutdown-grace=20s"));
-        ConfigurableApplicationContext consumer = run(ConsumerApp.class, Apps.consumer(zk, "rpc.consumer.timeout=15s"));
-        GreetingService greetings = consumer.getBean(Caller.class).greetings;
+        ConfigurableApplicationContext provider = apps.run(GreetingApps.Provider.class, Apps.provider(zk, "p", "rpc.server.shutdown-grace=20s"));
+        ConfigurableApplicationContext consumer = apps.run(GreetingApps.Consumer.class, Apps.consumer(zk, "rpc.consumer.timeout=15s"));
+        GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
         assertEquals("p", greetings.whoAreYou());
         assertEquals(Status.UP, health(provider).getStatus());
 

@@ -4,24 +4,19 @@ import io.tern.rpc.RpcException;
 import io.tern.rpc.RpcStatusException;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.spring.testapp.GreetingService;
-import io.tern.rpc.spring.testapp.GreetingServiceImpl;
+import io.tern.rpc.spring.testapp.GreetingApps;
 import io.tern.rpc.testsupport.ZooKeepers;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,21 +29,6 @@ class TlsAndTokenPropertiesTest {
     static Path dir;
     static TestingServer zk;
     static ConfigurableApplicationContext provider;
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(GreetingServiceImpl.class)
-    static class ProviderApp {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ConsumerApp {
-        @Bean
-        Caller caller() {
-            return new Caller();
-        }
-    }
 
     static class Caller {
         @RpcReference(timeout = "3s", cluster = "failfast")
@@ -68,7 +48,7 @@ class TlsAndTokenPropertiesTest {
         clientTrust = certs.clientTrustStore();
         serverTrust = certs.serverTrustStore();
         zk = ZooKeepers.server();
-        provider = Apps.run(ProviderApp.class, Apps.provider(zk, "secure",
+        provider = Apps.run(GreetingApps.Provider.class, Apps.provider(zk, "secure",
                 "rpc.tls.enabled=true", "rpc.tls.key-store=" + serverKs, "rpc.tls.key-store-password=" + PASS,
                 "rpc.tls.trust-store=" + serverTrust, "rpc.tls.trust-store-password=" + PASS, "rpc.tls.client-auth=require",
                 "rpc.security.token=t0ken-xyz", "rpc.server.max-connections=64"));
@@ -85,14 +65,14 @@ class TlsAndTokenPropertiesTest {
     }
 
     static String[] consumer(String... extra) {
-        List<String> p = new ArrayList<>(List.of(Apps.consumer(zk, "rpc.consumer.max-pending-calls=1000")));
-        p.addAll(List.of(extra));
-        return p.toArray(String[]::new);
+        List<String> p = new ArrayList<>(List.of(extra));
+        p.add("rpc.consumer.max-pending-calls=1000");
+        return Apps.consumer(zk, p.toArray(String[]::new));
     }
 
     @Test
     void consumerWithTrustedCertificateAndTokenIsServed() throws Exception {
-        try (ConfigurableApplicationContext c = Apps.run(ConsumerApp.class, consumer("rpc.tls.enabled=true",
+        try (ConfigurableApplicationContext c = Apps.run(Apps.starterWith(Caller.class), consumer("rpc.tls.enabled=true",
                 "rpc.tls.trust-store=" + clientTrust, "rpc.tls.trust-store-password=" + PASS,
                 "rpc.tls.key-store=" + clientKs, "rpc.tls.key-store-password=" + PASS, "rpc.security.token=t0ken-xyz"))) {
             assertEquals("hello ann from secure", c.getBean(Caller.class).greeting.greet("ann"));
@@ -102,7 +82,7 @@ class TlsAndTokenPropertiesTest {
 
     @Test
     void consumerWithoutTheTokenIsRefused() {
-        try (ConfigurableApplicationContext c = Apps.run(ConsumerApp.class, consumer("rpc.tls.enabled=true",
+        try (ConfigurableApplicationContext c = Apps.run(Apps.starterWith(Caller.class), consumer("rpc.tls.enabled=true",
                 "rpc.tls.trust-store=" + clientTrust, "rpc.tls.trust-store-password=" + PASS,
                 "rpc.tls.key-store=" + clientKs, "rpc.tls.key-store-password=" + PASS, "rpc.security.token=wrong"))) {
             RpcStatusException e = assertThrows(RpcStatusException.class, () -> c.getBean(Caller.class).greeting.greet("eve"));
@@ -113,21 +93,21 @@ class TlsAndTokenPropertiesTest {
 
     @Test
     void plaintextConsumerCannotCallATlsProvider() {
-        try (ConfigurableApplicationContext c = Apps.run(ConsumerApp.class, consumer("rpc.security.token=t0ken-xyz"))) {
+        try (ConfigurableApplicationContext c = Apps.run(Apps.starterWith(Caller.class), consumer("rpc.security.token=t0ken-xyz"))) {
             assertThrows(RpcException.class, () -> c.getBean(Caller.class).greeting.greet("plain"));
         }
     }
 
     @Test
     void unknownClientAuthValueFailsStartUpNamingTheProperty() {
-        String failure = Apps.startupFailure(ProviderApp.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
+        String failure = Apps.startupFailure(GreetingApps.Provider.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
                 "rpc.tls.key-store=" + serverKs, "rpc.tls.key-store-password=" + PASS, "rpc.tls.client-auth=maybe"));
         Apps.assertMentions(failure, "rpc.tls.client-auth", "none, optional or require");
     }
 
     @Test
     void missingKeyStoreFailsStartUpNamingTheProperty() {
-        String failure = Apps.startupFailure(ProviderApp.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
+        String failure = Apps.startupFailure(GreetingApps.Provider.class, Apps.provider(zk, "bad", "rpc.tls.enabled=true",
                 "rpc.tls.key-store=/nonexistent/keys.p12", "rpc.tls.key-store-password=" + PASS));
         Apps.assertMentions(failure, "rpc.tls.key-store");
     }
