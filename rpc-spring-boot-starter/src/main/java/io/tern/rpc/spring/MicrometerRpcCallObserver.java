@@ -44,8 +44,17 @@ class MicrometerRpcCallObserver implements RpcCallObserver {
                 .tag("service", serviceKey)
                 .tag("method", method)
                 .tag("outcome", error == null ? "success" : "error")
-                .tag("exception", error == null ? "none" : error.getClass().getSimpleName())
+                .tag("exception", error == null ? "none" : simpleName(error))
                 .register(r)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The exception's simple class name; for a remote exception that was not rebuilt here, the remote class's. */
+    private static String simpleName(Throwable error) {
+        if (error instanceof io.tern.rpc.RemoteException remote && remote.remoteClassName() != null) {
+            String name = remote.remoteClassName();
+            return name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
+        }
+        return error.getClass().getSimpleName();
     }
 }

@@ -1,5 +1,9 @@
 package io.tern.rpc.spring;
 
+import io.tern.rpc.cluster.ClientFilter;
+import io.tern.rpc.registry.Registry;
+import io.tern.rpc.transport.ServerFilter;
+
 import io.tern.rpc.cluster.TernClient;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,7 +21,8 @@ import org.springframework.context.annotation.Role;
  * Tern RPC for Spring Boot: {@code rpc.*} properties, {@link RpcService} beans exported by
  * {@link RpcProviderLifecycle}, {@link RpcReference} fields filled from {@link RpcReferences}. Registered through
  * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}; {@code rpc.enabled=false}
- * turns it off.
+ * turns it off. {@link ClientFilter} and {@link ServerFilter} beans join the call paths (in {@code @Order}), and a
+ * {@link Registry} bean replaces the one {@code rpc.registry.address} would make.
  */
 @AutoConfiguration(afterName = {
         // so a MeterRegistry bean, if any, is defined before the observer looks for it
@@ -38,15 +43,17 @@ public class RpcAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public RpcReferences rpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers) {
-        return new RpcReferences(properties, observers);
+    public RpcReferences rpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers,
+                                       ObjectProvider<ClientFilter> clientFilters, ObjectProvider<Registry> registries) {
+        return new RpcReferences(properties, new RpcExtensions(observers, clientFilters, null, registries));
     }
 
     @Bean
     @ConditionalOnMissingBean
     public RpcProviderLifecycle rpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory,
-                                                     ObjectProvider<RpcCallObserver> observers) {
-        return new RpcProviderLifecycle(properties, beanFactory, observers);
+                                                     ObjectProvider<RpcCallObserver> observers, ObjectProvider<ServerFilter> serverFilters,
+                                                     ObjectProvider<Registry> registries) {
+        return new RpcProviderLifecycle(properties, beanFactory, new RpcExtensions(observers, null, serverFilters, registries));
     }
 
     /** Timers {@code rpc.client.calls} / {@code rpc.server.calls} when Micrometer is present and has a registry. */

@@ -44,17 +44,21 @@ public class RpcProviderLifecycle implements SmartLifecycle {
     private Thread keepAlive;
     private CountDownLatch keepAliveLatch;
 
-    private final ObjectProvider<RpcCallObserver> observers;
+    private final RpcExtensions extensions;
 
     public RpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory) {
-        this(properties, beanFactory, null);
+        this(properties, beanFactory, RpcExtensions.NONE);
     }
 
     /** @param observers where to report served calls (metrics); may be null or empty */
     public RpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory, ObjectProvider<RpcCallObserver> observers) {
+        this(properties, beanFactory, new RpcExtensions(observers, null, null, null));
+    }
+
+    RpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory, RpcExtensions extensions) {
         this.settings = properties.settings();
         this.beanFactory = beanFactory;
-        this.observers = observers;
+        this.extensions = extensions;
     }
 
     @Override
@@ -76,8 +80,11 @@ public class RpcProviderLifecycle implements SmartLifecycle {
             running = true; // nothing to serve: no server, no registry session
             return;
         }
-        TernServer s = new TernServer(settings.server().config(), settings.registry(), settings.server().advertisedHost());
+        io.tern.rpc.registry.Registry given = extensions.registry();
+        TernServer s = given != null ? new TernServer(settings.server().config(), given, settings.server().advertisedHost())
+                : new TernServer(settings.server().config(), settings.registry(), settings.server().advertisedHost());
         try {
+            extensions.addTo(s);
             for (ServiceExport<?> e : exports) {
                 s.export(e);
             }
@@ -117,16 +124,15 @@ public class RpcProviderLifecycle implements SmartLifecycle {
         if (weight < 0) {
             throw new RpcConfigurationException(where + " weight", where + ": weight must be >= 0 (or -1 for rpc.server.weight), was " + weight);
         }
-        RpcCallObserver observer = observers == null ? null : observers.getIfAvailable();
-        return exportOf(iface, bean, where, observer, ServiceKey.of(iface.getName(), annotation.version(), annotation.group()))
+        return exportOf(iface, bean, where)
                 .version(annotation.version()).group(annotation.group()).weight(weight)
                 .serialization(settings.wire().serialization()).mode(mode);
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> ServiceExport<T> exportOf(Class<T> iface, Object bean, String where, RpcCallObserver observer, String serviceKey) {
+    private static <T> ServiceExport<T> exportOf(Class<T> iface, Object bean, String where) {
         try {
-            return ServiceExport.of(iface, ObservedProxy.wrap(iface, (T) bean, serviceKey, RpcCallObserver.Side.SERVER, observer));
+            return ServiceExport.of(iface, (T) bean);
         } catch (IllegalArgumentException e) {
             throw new RpcConfigurationException(where, where + ": " + e.getMessage(), e);
         }

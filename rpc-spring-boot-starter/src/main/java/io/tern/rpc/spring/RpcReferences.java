@@ -1,5 +1,7 @@
 package io.tern.rpc.spring;
 
+import io.tern.rpc.registry.Registry;
+
 import io.tern.rpc.cluster.Reference;
 import io.tern.rpc.cluster.TernClient;
 import io.tern.rpc.registry.RegistryConfig;
@@ -33,7 +35,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
 
     private final ConsumerSettings consumer;
     private final RegistryConfig registryConfig;
-    private final ObjectProvider<RpcCallObserver> observers;
+    private final RpcExtensions extensions;
     private final Map<Key, Object> proxies = new HashMap<>();
     private TernClient client;
     private boolean closed;
@@ -52,15 +54,19 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
     }
 
     public RpcReferences(RpcProperties properties) {
-        this(properties, null);
+        this(properties, RpcExtensions.NONE);
     }
 
     /** @param observers where to report calls (metrics); may be null or empty */
     public RpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers) {
+        this(properties, new RpcExtensions(observers, null, null, null));
+    }
+
+    RpcReferences(RpcProperties properties, RpcExtensions extensions) {
         RpcSettings settings = properties.settings();
         this.consumer = settings.consumer();
         this.registryConfig = settings.registry();
-        this.observers = observers;
+        this.extensions = extensions;
     }
 
     /** A proxy configured entirely by the {@code rpc.*} properties. */
@@ -82,8 +88,7 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
             Object proxy = proxies.get(key);
             if (proxy == null) {
                 Reference<T> reference = consumer.references().reference(type, key);
-                proxy = ObservedProxy.wrap(type, client().refer(reference), reference.serviceKey(), RpcCallObserver.Side.CLIENT,
-                        observers == null ? null : observers.getIfAvailable());
+                proxy = client().refer(reference);
                 proxies.put(key, proxy);
                 log.info("Tern RPC reference {}", key);
             }
@@ -97,7 +102,9 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
             throw new IllegalStateException("the Tern RPC consumer is closed");
         }
         if (client == null) {
-            client = new TernClient(consumer.client(), registryConfig);
+            Registry given = extensions.registry();
+            client = given != null ? new TernClient(consumer.client(), given) : new TernClient(consumer.client(), registryConfig);
+            extensions.addTo(client);
         }
         return client;
     }

@@ -43,4 +43,12 @@ public interface ServerInvocation {
      * of running the rest of the chain: a filter returns it.
      */
     Object reject(Status status, String message);
+
+    /**
+     * The status of a refusal made with {@link #reject} further down the chain, if {@code result} (what a filter got
+     * from {@code next}) is one; null for a method's result.
+     */
+    static Status rejectedWith(Object result) {
+        return result instanceof Rejection r ? r.status : null;
+    }
 }
