@@ -59,10 +59,6 @@ public final class ZooKeeperRegistry implements Registry {
         return session.client();
     }
 
-    public String providersPath(String serviceKey) {
-        return layout.providersPath(serviceKey);
-    }
-
     /**
      * Publishes the provider. While ZooKeeper answers, the parents and the provider node are created (and, with
      * credentials, their ACLs checked) before this returns, so a refusal fails here with a {@link RegistryException};
