@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A fixed provider list ({@code direct://h:p,…}) for consumers without a registry. Registration is a no-op. */
-public final class DirectRegistry implements Registry {
+final class DirectRegistry implements Registry {
     private static final Logger log = LoggerFactory.getLogger(DirectRegistry.class);
     private final RegistryAddress address;
     private volatile RegistryStatus status;
 
-    public DirectRegistry(RegistryAddress address) {
+    DirectRegistry(RegistryAddress address) {
         this.address = address;
         this.status = new RegistryStatus(RegistryStatus.State.FIXED, java.time.Instant.now(), address + ": a fixed provider list, no registry session");
     }
