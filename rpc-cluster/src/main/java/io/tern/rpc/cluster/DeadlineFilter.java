@@ -4,7 +4,7 @@ import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.protocol.Attachments;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
-import io.tern.rpc.transport.RpcContext;
+import io.tern.rpc.RpcContext;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;

@@ -14,7 +14,7 @@ import io.tern.rpc.protocol.serialize.Serializers;
 import io.tern.rpc.transport.CallSpec;
 import io.tern.rpc.transport.IoThreads;
 import io.tern.rpc.transport.MethodCodecs;
-import io.tern.rpc.transport.RpcContext;
+import io.tern.rpc.RpcContext;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;

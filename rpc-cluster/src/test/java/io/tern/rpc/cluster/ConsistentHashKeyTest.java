@@ -8,7 +8,7 @@ import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
 import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcContext;
+import io.tern.rpc.RpcContext;
 import io.tern.rpc.transport.RpcServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterAll;

@@ -2,7 +2,7 @@ package io.tern.rpc.cluster;
 
 import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.protocol.RpcRequest;
-import io.tern.rpc.transport.RpcContext;
+import io.tern.rpc.RpcContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.tern.rpc.cluster;
 
 import io.tern.rpc.protocol.RpcRequest;
-import io.tern.rpc.transport.RpcContext;
+import io.tern.rpc.RpcContext;
 
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import io.tern.rpc.cluster.TernClient;
 import io.tern.rpc.cluster.TernServer;
 import io.tern.rpc.registry.RegistryConfig;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcContext;
+import io.tern.rpc.RpcContext;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

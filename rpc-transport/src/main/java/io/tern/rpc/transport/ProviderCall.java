@@ -1,5 +1,6 @@
 package io.tern.rpc.transport;
 
+import io.tern.rpc.RpcContext;
 import io.netty.channel.Channel;
 import io.tern.rpc.protocol.FrameDecoder;
 import io.tern.rpc.protocol.RpcResponse;

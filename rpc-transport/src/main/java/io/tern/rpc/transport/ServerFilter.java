@@ -1,5 +1,6 @@
 package io.tern.rpc.transport;
 
+import io.tern.rpc.RpcContext;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.tern.rpc.transport;
 
+import io.tern.rpc.RpcContext;
 import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.RpcRequest;

@@ -1,4 +1,4 @@
-package io.tern.rpc.transport;
+package io.tern.rpc;
 
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -23,8 +23,8 @@ public class RpcContext {
     private final long deadlineNanos;
     private final boolean hasDeadline;
 
-    /** Package-private: a served call is its own context (see ProviderCall). */
-    RpcContext(Map<String, String> attachments, long deadlineNanos, boolean hasDeadline) {
+    /** For the provider's call object, which is its own context. */
+    protected RpcContext(Map<String, String> attachments, long deadlineNanos, boolean hasDeadline) {
         this.attachments = attachments;
         this.deadlineNanos = deadlineNanos;
         this.hasDeadline = hasDeadline;
@@ -70,13 +70,14 @@ public class RpcContext {
         };
     }
 
-    static RpcContext enter(RpcContext context) {
+    /** Makes {@code context} current on this thread; returns the one it replaces (for {@link #restore}). */
+    protected static RpcContext enter(RpcContext context) {
         RpcContext previous = CURRENT.get();
         CURRENT.set(context);
         return previous;
     }
 
-    static void restore(RpcContext previous) {
+    protected static void restore(RpcContext previous) {
         CURRENT.set(previous); // null keeps the slot, so the next call does not create it again
     }
 
