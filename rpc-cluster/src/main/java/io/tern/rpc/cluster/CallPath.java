@@ -18,7 +18,7 @@ import java.util.ServiceLoader;
  *   -> Balancing           the load balancer's pick, outcome recorded on the provider
  *   -> ConnectionInvoker   the provider's multiplexed connection
  * </pre>
- * A reference made to one address ({@link Reference#create(io.tern.rpc.transport.RpcClient)}) has no registry: its
+ * A reference made to one address ({@link Reference#create(io.tern.rpc.transport.TransportClient)}) has no registry: its
  * path is deadline, user filters, token, connection.
  */
 final class CallPath {

@@ -3,7 +3,7 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.registry.Registry;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ public final class Directory implements AutoCloseable {
     static final Duration DEFAULT_LINGER = Duration.ofSeconds(30);
 
     private final String serviceKey;
-    private final RpcClient client;
+    private final TransportClient client;
     private final Registry registry;
     private final CompletableFuture<Void> firstNonEmpty = new CompletableFuture<>();
     private final Registry.Subscription subscription;
@@ -49,15 +49,15 @@ public final class Directory implements AutoCloseable {
     private record Lingering(Endpoint endpoint, long untilNanos) {
     }
 
-    public Directory(String serviceKey, Registry registry, RpcClient client) {
+    public Directory(String serviceKey, Registry registry, TransportClient client) {
         this(serviceKey, registry, client, DEFAULT_LINGER);
     }
 
-    public Directory(String serviceKey, Registry registry, RpcClient client, java.time.Duration linger) {
+    public Directory(String serviceKey, Registry registry, TransportClient client, java.time.Duration linger) {
         this(serviceKey, registry, client, linger, OutlierDetector.defaults(), AccrualFailureDetector.Settings.DEFAULTS);
     }
 
-    Directory(String serviceKey, Registry registry, RpcClient client, Duration linger, OutlierDetector outliers,
+    Directory(String serviceKey, Registry registry, TransportClient client, Duration linger, OutlierDetector outliers,
               AccrualFailureDetector.Settings detection) {
         this.serviceKey = serviceKey;
         this.client = client;
@@ -215,7 +215,7 @@ public final class Directory implements AutoCloseable {
         health.record(endpoint, failure, response, endpoints);
     }
 
-    RpcClient client() {
+    TransportClient client() {
         return client;
     }
 

@@ -4,7 +4,7 @@ import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.ServiceKey;
 import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.Serializers;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -315,7 +315,7 @@ public final class Reference<T> {
     }
 
     /** The live provider list of this reference's service, with its health settings. */
-    Directory directory(io.tern.rpc.registry.Registry registry, RpcClient client) {
+    Directory directory(io.tern.rpc.registry.Registry registry, TransportClient client) {
         return new Directory(serviceKey(), registry, client, Directory.DEFAULT_LINGER, outliers, failureDetection);
     }
 
@@ -324,7 +324,7 @@ public final class Reference<T> {
     }
 
     /** Creates the proxy over a single provider address. */
-    public T create(RpcClient client) {
+    public T create(TransportClient client) {
         HostPort hp = HostPort.parse(address, "reference address of " + interfaceClass.getName());
         return create(CallPath.direct(client.connection(hp.host(), hp.port()), List.of(), List.copyOf(filters), client.config().authToken()),
                 hp.toString());

@@ -4,7 +4,7 @@ import io.tern.rpc.registry.Registries;
 import io.tern.rpc.registry.Registry;
 import io.tern.rpc.registry.RegistryConfig;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.List;
  * }</pre>
  */
 public final class TernClient implements AutoCloseable {
-    private final RpcClient rpcClient;
+    private final TransportClient rpcClient;
     private final Registry registry;
     private final List<Directory> directories = new ArrayList<>();
 
@@ -37,7 +37,7 @@ public final class TernClient implements AutoCloseable {
     private TernClient(ClientConfig clientConfig, Registry registry, boolean ownsRegistry) {
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
-        this.rpcClient = new RpcClient(clientConfig);
+        this.rpcClient = new TransportClient(clientConfig);
     }
 
     /**
@@ -71,7 +71,7 @@ public final class TernClient implements AutoCloseable {
         return registry;
     }
 
-    public RpcClient rpcClient() {
+    public TransportClient transportClient() {
         return rpcClient;
     }
 

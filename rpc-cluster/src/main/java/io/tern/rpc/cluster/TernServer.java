@@ -5,7 +5,7 @@ import io.tern.rpc.registry.Registries;
 import io.tern.rpc.registry.Registry;
 import io.tern.rpc.registry.RegistryConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A provider: an {@link RpcServer} plus its registry entries. {@link #start()} binds first and registers only once
+ * A provider: an {@link TransportServer} plus its registry entries. {@link #start()} binds first and registers only once
  * the server is ready; {@link #close()} unregisters first, then drains the server (GOAWAY, in-flight calls finish
  * up to the shutdown grace), then closes the registry session (unless the registry was given to it).
  *
@@ -29,7 +29,7 @@ import java.util.Map;
 public final class TernServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
 
-    private final RpcServer server;
+    private final TransportServer server;
     /** Null when the registry was given: it is then {@link #givenRegistry}, which close() leaves open. */
     private final RegistryConfig registryConfig;
     private final Registry givenRegistry;
@@ -53,7 +53,7 @@ public final class TernServer implements AutoCloseable {
     }
 
     private TernServer(ServerConfig serverConfig, RegistryConfig registryConfig, Registry givenRegistry, String advertisedHost) {
-        this.server = new RpcServer(serverConfig);
+        this.server = new TransportServer(serverConfig);
         this.registryConfig = registryConfig;
         this.givenRegistry = givenRegistry;
         this.advertisedHost = AdvertisedAddress.choose(advertisedHost, serverConfig.host(), AdvertisedAddress.localInterfaces());
@@ -118,7 +118,7 @@ public final class TernServer implements AutoCloseable {
         return registry;
     }
 
-    public RpcServer rpcServer() {
+    public TransportServer transportServer() {
         return server;
     }
 

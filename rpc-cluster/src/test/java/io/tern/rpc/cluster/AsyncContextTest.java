@@ -3,9 +3,9 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.RpcContext;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,24 +85,24 @@ class AsyncContextTest {
         }
     }
 
-    private static RpcServer serverB;
-    private static RpcServer serverC;
-    private static RpcClient clientOfB;
-    private static RpcClient clientOfA;
+    private static TransportServer serverB;
+    private static TransportServer serverC;
+    private static TransportClient clientOfB;
+    private static TransportClient clientOfA;
     private static Hop a;
 
     @BeforeAll
     static void start() {
         serverC = serve(new C());
-        clientOfB = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        clientOfB = new TransportClient(ClientConfig.builder().ioThreads(1).build());
         Hop c = Reference.to(Hop.class).address("127.0.0.1:" + serverC.port()).timeout(Duration.ofMillis(B_TO_C_TIMEOUT_MS)).create(clientOfB);
         serverB = serve(new B(c));
-        clientOfA = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        clientOfA = new TransportClient(ClientConfig.builder().ioThreads(1).build());
         a = Reference.to(Hop.class).address("127.0.0.1:" + serverB.port()).timeout(Duration.ofMillis(A_TIMEOUT_MS)).create(clientOfA);
     }
 
-    private static RpcServer serve(Hop impl) {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+    private static TransportServer serve(Hop impl) {
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(Hop.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         return server.start();
     }

@@ -4,8 +4,8 @@ import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.GreeterImpl;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AsyncInFlightTest {
     @Test
     void asyncCallsInFlightTogetherAllComplete() throws Exception {
-        try (RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
-             RpcClient client = new RpcClient(ClientConfig.defaults())) {
+        try (TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+             TransportClient client = new TransportClient(ClientConfig.defaults())) {
             server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.DIRECT)).start();
             Greeter greeter = Reference.to(Greeter.class).address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(30)).create(client);
             List<CompletableFuture<String>> futures = new ArrayList<>();

@@ -3,8 +3,8 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,9 +44,9 @@ class AttemptTimeoutTest {
         AtomicInteger slowCalls = new AtomicInteger();
         AtomicInteger fastCalls = new AtomicInteger();
         InMemoryRegistry registry = new InMemoryRegistry();
-        try (RpcServer slow = BackupLoserLatencyTest.serve(BackupLoserLatencyTest.slowGreeter(3000, slowCalls));
-             RpcServer fast = BackupLoserLatencyTest.serve(BackupLoserLatencyTest.slowGreeter(0, fastCalls));
-             RpcClient rpc = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        try (TransportServer slow = BackupLoserLatencyTest.serve(BackupLoserLatencyTest.slowGreeter(3000, slowCalls));
+             TransportServer fast = BackupLoserLatencyTest.serve(BackupLoserLatencyTest.slowGreeter(0, fastCalls));
+             TransportClient rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build());
              Directory directory = new Directory(Greeter.class.getName(), registry, rpc)) {
             registry.register(BackupLoserLatencyTest.info(slow));
             registry.register(BackupLoserLatencyTest.info(fast));
@@ -76,8 +76,8 @@ class AttemptTimeoutTest {
     void aNonIdempotentCallIsNeverCutByTheAttemptTimeout() throws Exception {
         AtomicInteger slowCalls = new AtomicInteger();
         InMemoryRegistry registry = new InMemoryRegistry();
-        try (RpcServer slow = BackupLoserLatencyTest.serve(BackupLoserLatencyTest.slowGreeter(400, slowCalls));
-             RpcClient rpc = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        try (TransportServer slow = BackupLoserLatencyTest.serve(BackupLoserLatencyTest.slowGreeter(400, slowCalls));
+             TransportClient rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build());
              Directory directory = new Directory(Greeter.class.getName(), registry, rpc)) {
             registry.register(BackupLoserLatencyTest.info(slow));
             Reference<Greeter> ref = Reference.to(Greeter.class).timeout(Duration.ofSeconds(3)).attemptTimeout(Duration.ofMillis(100));

@@ -3,9 +3,9 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.RpcContext;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,8 +63,8 @@ class BackupCancelWorkTest {
         }
     }
 
-    private static RpcServer serve(JobImpl impl) {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+    private static TransportServer serve(JobImpl impl) {
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(Job.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         return server.start();
     }
@@ -74,10 +74,10 @@ class BackupCancelWorkTest {
         InMemoryRegistry registry = new InMemoryRegistry();
         JobImpl one = new JobImpl();
         JobImpl two = new JobImpl();
-        try (RpcServer s1 = serve(one); RpcServer s2 = serve(two);
-             RpcClient rpc = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        try (TransportServer s1 = serve(one); TransportServer s2 = serve(two);
+             TransportClient rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build());
              Directory directory = new Directory(Job.class.getName(), registry, rpc)) {
-            for (RpcServer s : new RpcServer[]{s1, s2}) {
+            for (TransportServer s : new TransportServer[]{s1, s2}) {
                 registry.register(new ProviderInfo(Job.class.getName(), "127.0.0.1", s.port(), 100, "protostuff",
                         System.currentTimeMillis() - 60_000, "", "", Map.of()));
             }

@@ -5,8 +5,8 @@ import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.GreeterImpl;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,13 +36,13 @@ class BackupLoserLatencyTest {
         });
     }
 
-    static RpcServer serve(Greeter impl) {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+    static TransportServer serve(Greeter impl) {
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         return server.start();
     }
 
-    static ProviderInfo info(RpcServer server) {
+    static ProviderInfo info(TransportServer server) {
         return new ProviderInfo(Greeter.class.getName(), "127.0.0.1", server.port(), 100, "protostuff",
                 System.currentTimeMillis() - 60_000, "", "", Map.of());
     }
@@ -52,13 +52,13 @@ class BackupLoserLatencyTest {
         AtomicInteger slowCalls = new AtomicInteger();
         AtomicInteger fastCalls = new AtomicInteger();
         InMemoryRegistry registry = new InMemoryRegistry();
-        try (RpcServer slow = serve(slowGreeter(300, slowCalls));
-             RpcServer fast = serve(slowGreeter(0, fastCalls));
-             RpcClient rpc = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        try (TransportServer slow = serve(slowGreeter(300, slowCalls));
+             TransportServer fast = serve(slowGreeter(0, fastCalls));
+             TransportClient rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build());
              Directory directory = new Directory(Greeter.class.getName(), registry, rpc)) {
             // JIT and class loading first, on both sides, outside the directory: a cold first answer from the fast
             // provider would otherwise be its (peak) latency estimate for seconds
-            for (RpcServer s : new RpcServer[]{slow, fast}) {
+            for (TransportServer s : new TransportServer[]{slow, fast}) {
                 Greeter direct = Reference.to(Greeter.class).address("127.0.0.1:" + s.port()).timeout(Duration.ofSeconds(5)).create(rpc);
                 for (int i = 0; i < (s == slow ? 3 : 50); i++) {
                     direct.noop();

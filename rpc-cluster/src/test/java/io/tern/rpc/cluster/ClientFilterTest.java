@@ -5,9 +5,9 @@ import io.tern.rpc.protocol.Status;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.RpcContext;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +47,7 @@ class ClientFilterTest {
 
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger refuseFirst = new AtomicInteger();
-    private RpcServer server;
+    private TransportServer server;
     private TernClient client;
 
     @BeforeEach
@@ -57,7 +57,7 @@ class ClientFilterTest {
             RpcContext c = RpcContext.current();
             return c.attachments().get("trail") + " attempt " + c.attachments().get("attempt");
         };
-        server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         // refuses the first refuseFirst calls as SERVER_BUSY: refusals that never ran, so the client retries them
         server.filter((call, next) -> refuseFirst.getAndDecrement() > 0 ? call.reject(Status.SERVER_BUSY, "busy for the test") : next.invoke(call));
         server.export(ExportedService.of(Trail.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
@@ -108,13 +108,13 @@ class ClientFilterTest {
 
     @Test
     void aReferenceToOneAddressRunsTheDiscoveredFiltersAndItsOwn() {
-        Trail direct = reference().filter(marking("reference")).address("127.0.0.1:" + server.port()).create(client.rpcClient());
+        Trail direct = reference().filter(marking("reference")).address("127.0.0.1:" + server.port()).create(client.transportClient());
         assertEquals("discovered,reference attempt 0", direct.trail());
     }
 
     @Test
     void aFilterCanAnswerWithoutSendingAnything() {
-        try (RpcClient rpc = new RpcClient(ClientConfig.defaults())) {
+        try (TransportClient rpc = new TransportClient(ClientConfig.defaults())) {
             Trail cached = reference().address("127.0.0.1:" + server.port())
                     .filter((invocation, next) -> CompletableFuture.completedFuture(RpcResponse.ok("from cache")))
                     .create(rpc);

@@ -132,7 +132,7 @@ class ClusterScenarioTest {
         long[] with = closedLoop(client.refer(ref("backup").loadBalancer(counting).backupRequest("30ms")), 8, 1200);
         int pending = 0;
         for (TernServer server : servers) {
-            pending += client.rpcClient().connection("127.0.0.1", server.port()).pendingCalls();
+            pending += client.transportClient().connection("127.0.0.1", server.port()).pendingCalls();
         }
         assertEquals(0, pending, "the losing attempt of each backup pair was cancelled, not left waiting for its slow answer");
         double extra = (counting.selections.get() - 1200) / 1200.0;

@@ -7,9 +7,9 @@ import io.tern.rpc.protocol.ServiceKey;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.RpcContext;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,12 +41,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConsistentHashKeyTest {
-    static RpcClient client;
+    static TransportClient client;
 
     @BeforeAll
     static void client() {
         // connections to a closed loopback port: the unit tests' balancers never use them
-        client = new RpcClient(ClientConfig.builder().reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
+        client = new TransportClient(ClientConfig.builder().reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
     }
 
     @AfterAll
@@ -260,7 +260,7 @@ class ConsistentHashKeyTest {
     void theHashKeyAnnotationAndTheHashArgumentsChooseTheKey() {
         String version = "affinity";
         InMemoryRegistry registry = new InMemoryRegistry();
-        List<RpcServer> servers = new ArrayList<>();
+        List<TransportServer> servers = new ArrayList<>();
         try (TernClient consumer = new TernClient(ClientConfig.defaults(), registry)) {
             for (String name : List.of("a", "b", "c")) {
                 servers.add(provider(registry, version, new NamedProvider(name)));
@@ -280,7 +280,7 @@ class ConsistentHashKeyTest {
             }
             assertTrue(providersUsed.size() == 3, "30 users spread over the three providers: " + providersUsed);
         } finally {
-            servers.forEach(RpcServer::close);
+            servers.forEach(TransportServer::close);
         }
     }
 
@@ -288,11 +288,11 @@ class ConsistentHashKeyTest {
     void aRetryAfterAFailedProviderGoesToTheNextOnTheRingAndTheRingIsBuiltOncePerProviderList() {
         String version = "retry-walk";
         InMemoryRegistry registry = new InMemoryRegistry();
-        List<RpcServer> servers = new ArrayList<>();
+        List<TransportServer> servers = new ArrayList<>();
         List<NamedProvider> providers = List.of(new NamedProvider("a"), new NamedProvider("b"), new NamedProvider("c"));
         // listed, connected, but not exporting the service: every attempt there is SERVICE_NOT_FOUND, which never ran
         // and is retried on another provider
-        RpcServer wrong = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build()).start();
+        TransportServer wrong = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build()).start();
         servers.add(wrong);
         ProviderInfo wrongInfo = info(version, wrong.port());
         try (TernClient consumer = new TernClient(ClientConfig.defaults(), registry)) {
@@ -324,12 +324,12 @@ class ConsistentHashKeyTest {
             }
             assertEquals(builds + 1, lb.ringBuilds(), "one new ring for the new provider list");
         } finally {
-            servers.forEach(RpcServer::close);
+            servers.forEach(TransportServer::close);
         }
     }
 
-    private static RpcServer provider(InMemoryRegistry registry, String version, NamedProvider impl) {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+    private static TransportServer provider(InMemoryRegistry registry, String version, NamedProvider impl) {
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(AffinityService.class, impl, version, "", ExportedService.ExecutionMode.EXECUTOR)).start();
         registry.register(info(version, server.port()));
         return server;

@@ -7,7 +7,7 @@ import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DirectoryHealthTest {
     static final String SERVICE = "svc.Health";
-    final RpcClient client = new RpcClient(ClientConfig.builder().ioThreads(1).reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
+    final TransportClient client = new TransportClient(ClientConfig.builder().ioThreads(1).reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
     final InMemoryRegistry registry = new InMemoryRegistry();
     final NetworkFaultsTest.BlackHole one;
     final NetworkFaultsTest.BlackHole two;

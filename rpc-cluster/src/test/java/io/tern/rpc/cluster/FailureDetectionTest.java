@@ -5,7 +5,7 @@ import io.tern.rpc.registry.RegistryConfig;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ClientConnection;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class FailureDetectionTest {
     static final Duration HEARTBEAT = Duration.ofSeconds(1); // the heartbeat's rule closes a silent connection after 3 s
 
     final InMemoryRegistry registry = new InMemoryRegistry();
-    final RpcClient client = new RpcClient(ClientConfig.builder().heartbeatInterval(HEARTBEAT).build());
+    final TransportClient client = new TransportClient(ClientConfig.builder().heartbeatInterval(HEARTBEAT).build());
     final List<TernServer> servers = new ArrayList<>();
     final List<AutoCloseable> closeables = new ArrayList<>();
 

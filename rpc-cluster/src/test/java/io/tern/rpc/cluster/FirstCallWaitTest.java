@@ -6,8 +6,8 @@ import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.GreeterImpl;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,8 +31,8 @@ class FirstCallWaitTest {
     @Test
     void eachWaiterWaitsWithinItsOwnDeadlineAndAnEarlyTimeoutFailsNoOtherWaiter() throws Exception {
         InMemoryRegistry registry = new InMemoryRegistry();
-        try (RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
-             RpcClient rpc = new RpcClient(ClientConfig.builder().ioThreads(1).build());
+        try (TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+             TransportClient rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build());
              Directory directory = new Directory(Greeter.class.getName(), registry, rpc)) {
             server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
             // two proxies over one provider list, as calls with different deadlines to one service are

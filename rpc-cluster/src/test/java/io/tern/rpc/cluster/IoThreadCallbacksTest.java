@@ -3,8 +3,8 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,18 +90,18 @@ class IoThreadCallbacksTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final GatedImpl impl = new GatedImpl();
-    private RpcServer server;
-    private RpcClient rpc;
+    private TransportServer server;
+    private TransportClient rpc;
     private Directory directory;
 
     @BeforeEach
     void start() {
-        server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(Gated.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
         InMemoryRegistry registry = new InMemoryRegistry();
         registry.register(new ProviderInfo(Gated.class.getName(), "127.0.0.1", server.port(), 100, "protostuff",
                 System.currentTimeMillis() - 60_000, "", "", Map.of()));
-        rpc = new RpcClient(ClientConfig.builder().ioThreads(1).build()); // one I/O thread: every answer lands on it
+        rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build()); // one I/O thread: every answer lands on it
         directory = new Directory(Gated.class.getName(), registry, rpc);
     }
 
@@ -217,7 +217,7 @@ class IoThreadCallbacksTest {
     @Test
     void aBlockingCallFromAMethodExportedInDirectModeFailsFast() {
         Gated gated = proxy(false, r -> r);
-        RpcServer relayServer = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        TransportServer relayServer = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         relayServer.export(ExportedService.of(Relay.class, (Relay) gated::hello, "", "", ExportedService.ExecutionMode.DIRECT)).start();
         try (relayServer) {
             Relay relay = Reference.to(Relay.class).address("127.0.0.1:" + relayServer.port()).timeout(TIMEOUT).create(rpc);

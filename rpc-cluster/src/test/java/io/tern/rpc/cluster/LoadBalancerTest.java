@@ -3,7 +3,7 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Distribution and steering properties of each balancer, on endpoints whose connections are never used. */
 class LoadBalancerTest {
-    static RpcClient client;
+    static TransportClient client;
 
     @BeforeAll
     static void client() {
         // connections to a closed loopback port: the balancers never touch them
-        client = new RpcClient(ClientConfig.builder().reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
+        client = new TransportClient(ClientConfig.builder().reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
     }
 
     @AfterAll

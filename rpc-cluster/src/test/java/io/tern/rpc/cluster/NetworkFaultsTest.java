@@ -10,8 +10,8 @@ import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ClientConnection;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A black-hole provider, and latency, dropped and half-open links through a loopback TCP proxy. */
 class NetworkFaultsTest {
 
-    static RpcServer provider() {
-        RpcServer s = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+    static TransportServer provider() {
+        TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         s.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
         return s;
     }
@@ -97,7 +97,7 @@ class NetworkFaultsTest {
 
     @Test
     void blackHoleCallsTimeOutAtTheirDeadlineThenItIsEjectedAndCallsSucceedElsewhere() throws Exception {
-        try (RpcServer a = provider(); RpcServer b = provider(); BlackHole hole = new BlackHole();
+        try (TransportServer a = provider(); TransportServer b = provider(); BlackHole hole = new BlackHole();
              TernClient client = new TernClient(ClientConfig.defaults(), RegistryConfig.of("direct://127.0.0.1:" + a.port()
                      + ",127.0.0.1:" + b.port() + ",127.0.0.1:" + hole.port()))) {
             Greeter g = client.refer(Reference.to(Greeter.class).timeout(Duration.ofMillis(300)).loadBalance("random").retries(2));
@@ -130,8 +130,8 @@ class NetworkFaultsTest {
 
     @Test
     void heartbeatDetectsAHalfOpenLinkWithinItsIntervalAndPendingCallsFailFast() throws Exception {
-        try (RpcServer server = provider(); FaultyProxy proxy = new FaultyProxy(server.port());
-             RpcClient client = new RpcClient(ClientConfig.builder().heartbeatInterval(Duration.ofMillis(200)).build())) {
+        try (TransportServer server = provider(); FaultyProxy proxy = new FaultyProxy(server.port());
+             TransportClient client = new TransportClient(ClientConfig.builder().heartbeatInterval(Duration.ofMillis(200)).build())) {
             Greeter g = Reference.to(Greeter.class).address("127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(20)).create(client);
             assertEquals("hello up", g.hello("up"));
             ClientConnection c = client.connection("127.0.0.1", proxy.port());
@@ -157,8 +157,8 @@ class NetworkFaultsTest {
 
     @Test
     void addedLatencyNeverHoldsACallPastItsDeadline() throws Exception {
-        try (RpcServer server = provider(); FaultyProxy proxy = new FaultyProxy(server.port());
-             RpcClient client = new RpcClient(ClientConfig.defaults())) {
+        try (TransportServer server = provider(); FaultyProxy proxy = new FaultyProxy(server.port());
+             TransportClient client = new TransportClient(ClientConfig.defaults())) {
             Greeter g = Reference.to(Greeter.class).address("127.0.0.1:" + proxy.port()).timeout(Duration.ofMillis(150)).create(client);
             assertEquals("hello fast", g.hello("fast"));
             proxy.latency(400);
@@ -174,8 +174,8 @@ class NetworkFaultsTest {
 
     @Test
     void droppedConnectionFailsInFlightCallsAtOnceAndReconnects() throws Exception {
-        try (RpcServer server = provider(); FaultyProxy proxy = new FaultyProxy(server.port());
-             RpcClient client = new RpcClient(ClientConfig.defaults())) {
+        try (TransportServer server = provider(); FaultyProxy proxy = new FaultyProxy(server.port());
+             TransportClient client = new TransportClient(ClientConfig.defaults())) {
             Greeter g = Reference.to(Greeter.class).address("127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(20)).create(client);
             assertEquals("hello a", g.hello("a"));
             CompletableFuture<String> inFlight = g.slowAsync(5_000);

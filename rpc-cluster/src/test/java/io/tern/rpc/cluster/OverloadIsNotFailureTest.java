@@ -6,7 +6,7 @@ import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.registry.RegistryConfig;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class OverloadIsNotFailureTest {
     /** A group per test: each service key has its own retry budget, which the fleet-wide overload spends. */
     final String group = "overload-not-failure-" + System.nanoTime();
     final InMemoryRegistry registry = new InMemoryRegistry();
-    final RpcClient client = new RpcClient(ClientConfig.defaults());
+    final TransportClient client = new TransportClient(ClientConfig.defaults());
     final List<TernServer> servers = new ArrayList<>();
     final List<CompletableFuture<String>> holds = new ArrayList<>();
 

@@ -7,8 +7,8 @@ import io.tern.rpc.protocol.Status;
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,8 +63,8 @@ class OversizeMessageClusterTest {
     }
 
     private final AtomicInteger invocations = new AtomicInteger();
-    private final List<RpcServer> providers = new ArrayList<>();
-    private RpcClient rpc;
+    private final List<TransportServer> providers = new ArrayList<>();
+    private TransportClient rpc;
     private Directory directory;
     private CountingBalancer balancer;
     private Blobs blobs;
@@ -73,13 +73,13 @@ class OversizeMessageClusterTest {
     void threeProvidersAndAFailoverReference() {
         InMemoryRegistry registry = new InMemoryRegistry();
         for (int i = 0; i < 3; i++) {
-            RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).maxFrameLength(LIMIT).build());
+            TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).maxFrameLength(LIMIT).build());
             providers.add(server);
             server.export(ExportedService.of(Blobs.class, new CountingBlobs(invocations), "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
             registry.register(new ProviderInfo(Blobs.class.getName(), "127.0.0.1", server.port(), 100, "protostuff",
                     System.currentTimeMillis() - 60_000, "", "", Map.of()));
         }
-        rpc = new RpcClient(ClientConfig.builder().ioThreads(1).maxFrameLength(LIMIT).build());
+        rpc = new TransportClient(ClientConfig.builder().ioThreads(1).maxFrameLength(LIMIT).build());
         directory = new Directory(Blobs.class.getName(), registry, rpc);
         balancer = new CountingBalancer(new RandomLoadBalancer());
         Reference<Blobs> reference = Reference.to(Blobs.class).cluster("failover").retries(2).timeout(Duration.ofSeconds(10))
@@ -94,7 +94,7 @@ class OversizeMessageClusterTest {
     void close() {
         directory.close();
         rpc.close();
-        providers.forEach(RpcServer::close);
+        providers.forEach(TransportServer::close);
     }
 
     @Test

@@ -50,7 +50,7 @@ class ProcessFaultsTest {
         Greeter g = client.refer(Reference.to(Greeter.class).cluster("failfast").timeout(Duration.ofSeconds(3)));
         Poll.until(Duration.ofSeconds(20), "3 providers connected", () -> {
             g.slow(1); // spread a few calls so every connection is up
-            return providers.stream().allMatch(p -> client.rpcClient().connection("127.0.0.1", p.port()).state() == ClientConnection.State.READY);
+            return providers.stream().allMatch(p -> client.transportClient().connection("127.0.0.1", p.port()).state() == ClientConnection.State.READY);
         });
         return g;
     }
@@ -59,7 +59,7 @@ class ProcessFaultsTest {
     void sigkillWithFailfastLosesOnlyTheCallsInFlightOnTheVictim() throws Exception {
         Greeter g = failfast();
         ProviderProcess victim = providers.get(1);
-        ClientConnection toVictim = client.rpcClient().connection("127.0.0.1", victim.port());
+        ClientConnection toVictim = client.transportClient().connection("127.0.0.1", victim.port());
         try (SteadyCalls load = new SteadyCalls(20, 50, () -> g.slow(50))) {
             Poll.until(Duration.ofSeconds(10), "load running", () -> load.ok() > 300);
             Poll.until(Duration.ofSeconds(5), "calls in flight on the victim", () -> toVictim.pendingCalls() > 0);

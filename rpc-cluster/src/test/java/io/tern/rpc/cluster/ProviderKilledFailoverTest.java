@@ -54,7 +54,7 @@ class ProviderKilledFailoverTest {
                     Poll.until(Duration.ofSeconds(10), "calls flowing", () -> load.ok() > 200);
                     victim.kill();
                     long killedAt = System.nanoTime();
-                    ClientConnection dead = client.rpcClient().connection("127.0.0.1", victim.port());
+                    ClientConnection dead = client.transportClient().connection("127.0.0.1", victim.port());
                     Poll.until(Duration.ofSeconds(2), "client notices the dead connection", () -> !dead.isAvailable());
                     // the registry still lists the victim, yet non-retried calls avoid it: it left the candidate set at once
                     assertTrue(exists(plain, victimNode), "ZooKeeper has not expired the victim's session yet");

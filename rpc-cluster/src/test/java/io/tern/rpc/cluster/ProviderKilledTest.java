@@ -3,7 +3,7 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.RpcConnectionException;
 import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +24,7 @@ class ProviderKilledTest {
     @Test
     void inFlightCallsFailFastWhenTheProviderProcessIsKilled() throws Exception {
         try (ProviderProcess provider = ProviderProcess.start();
-             RpcClient client = new RpcClient(ClientConfig.defaults())) {
+             TransportClient client = new TransportClient(ClientConfig.defaults())) {
             Greeter greeter = Reference.to(Greeter.class).address("127.0.0.1:" + provider.port())
                     .timeout(Duration.ofSeconds(30)).create(client);
             assertEquals("hello before", greeter.hello("before"));

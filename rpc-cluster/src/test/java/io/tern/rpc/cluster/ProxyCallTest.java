@@ -11,8 +11,8 @@ import io.tern.rpc.testsupport.GreeterException;
 import io.tern.rpc.testsupport.GreeterImpl;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcClient;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportClient;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,16 +40,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sync and async calls through a real proxy over real Netty on loopback, with both codecs. */
 class ProxyCallTest {
-    static RpcServer server;
-    static RpcClient client;
+    static TransportServer server;
+    static TransportClient client;
     static GreeterImpl impl = new GreeterImpl();
 
     @BeforeAll
     static void start() {
-        server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).serializations("protostuff", "kryo").build());
+        server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).serializations("protostuff", "kryo").build());
         server.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
-        client = new RpcClient(ClientConfig.defaults());
+        client = new TransportClient(ClientConfig.defaults());
     }
 
     @AfterAll

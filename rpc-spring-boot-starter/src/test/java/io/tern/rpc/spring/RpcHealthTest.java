@@ -119,7 +119,7 @@ class RpcHealthTest {
         // a call in flight holds the drain open
         CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> greetings.slow(3_000));
         Poll.until(Duration.ofSeconds(5), "the slow call reached the provider",
-                () -> provider.getBean(RpcProviderLifecycle.class).server().rpcServer().inFlight() == 1);
+                () -> provider.getBean(RpcProviderLifecycle.class).server().transportServer().inFlight() == 1);
         RpcProviderLifecycle lifecycle = provider.getBean(RpcProviderLifecycle.class);
         Object serving = detail(provider, "server").get("status");
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(lifecycle::stop);

@@ -30,7 +30,7 @@ public final class ClientConnection {
     /** Lifecycle of the connection. */
     public enum State { CONNECTING, READY, DRAINING, DISCONNECTED, CLOSED }
 
-    final RpcClient client;
+    final TransportClient client;
     final String address;
     /** Every channel of this connection lives on this one loop, so its parts need no lock. */
     final EventLoop loop;
@@ -43,7 +43,7 @@ public final class ClientConnection {
     /** When the last read batch from the provider arrived ({@link System#nanoTime()}; 0 before any): written once per batch. */
     private volatile long lastInboundNanos;
 
-    ClientConnection(RpcClient client, String host, int port) {
+    ClientConnection(TransportClient client, String host, int port) {
         this.client = client;
         this.address = host + ":" + port;
         this.loop = client.nextLoop();

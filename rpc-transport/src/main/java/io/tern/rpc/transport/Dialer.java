@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /** Opens one channel of a connection: the TCP connect on the connection's loop, its pipeline, and the TLS handshake. */
 final class Dialer {
-    private final RpcClient client;
+    private final TransportClient client;
     private final String host;
     private final int port;
     private final String address;
@@ -25,7 +25,7 @@ final class Dialer {
     /** The connection's handler for a new channel, last in its pipeline. */
     private final Supplier<ChannelHandler> handler;
 
-    Dialer(RpcClient client, String host, int port, String address, EventLoop loop, Supplier<ChannelHandler> handler) {
+    Dialer(TransportClient client, String host, int port, String address, EventLoop loop, Supplier<ChannelHandler> handler) {
         this.client = client;
         this.host = host;
         this.port = port;

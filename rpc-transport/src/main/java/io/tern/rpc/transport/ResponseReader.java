@@ -41,7 +41,7 @@ final class ResponseReader {
         if (lifecycle.state() == ClientConnection.State.DRAINING) {
             ctx.channel().eventLoop().execute(lifecycle::closeIfDrained); // after this answer is delivered
         }
-        RpcClient client = connection.client;
+        TransportClient client = connection.client;
         ByteBuf body = frame.body();
         Inflation inflation = null;
         boolean handedOff = false;

@@ -213,7 +213,7 @@ public final class ServerConfig {
             return this;
         }
 
-        /** 0 picks a free port; {@link RpcServer#port()} tells which. */
+        /** 0 picks a free port; {@link TransportServer#port()} tells which. */
         public Builder port(int port) {
             this.port = port;
             return this;

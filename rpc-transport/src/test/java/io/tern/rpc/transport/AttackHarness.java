@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the log or on a dying thread.
  *
  * <p>Probes. Against a provider: a PING on a brand-new connection from 127.0.0.1 (connect and PONG both timed), and
- * a {@code Greeter.hello} call on a long-lived connection of a separate {@link RpcClient}. Against a consumer: a
- * {@code hello} call from the attacked {@link RpcClient} to a good provider, on another connection that shares the
+ * a {@code Greeter.hello} call on a long-lived connection of a separate {@link TransportClient}. Against a consumer: a
+ * {@code hello} call from the attacked {@link TransportClient} to a good provider, on another connection that shares the
  * attacked connection's I/O thread. Each probe runs in a loop, paced 10 ms apart, with a 2 s timeout.
  *
  * <p>Latency bound: {@value #LATENCY_BOUND_MS} ms per probe round trip. The issue asks for 100 ms; this suite runs
@@ -96,12 +96,12 @@ final class AttackHarness implements AutoCloseable {
     private static final BufferPoolMXBean DIRECT_POOL = directPool();
 
     private final int pingPort;
-    private final RpcClient ownClient;
+    private final TransportClient ownClient;
     private final ClientConnection callConnection;
     private final CallSpec helloSpec;
     private final AtomicInteger probeIds = new AtomicInteger(1);
 
-    private AttackHarness(int pingPort, RpcClient ownClient, ClientConnection callConnection, Serializer serializer) {
+    private AttackHarness(int pingPort, TransportClient ownClient, ClientConnection callConnection, Serializer serializer) {
         this.pingPort = pingPort;
         this.ownClient = ownClient;
         this.callConnection = callConnection;
@@ -115,7 +115,7 @@ final class AttackHarness implements AutoCloseable {
 
     /** Probes a provider on {@code port}; the probe client sends {@code token} (may be null) and calls with {@code serializer}. */
     static AttackHarness onProvider(int port, String token, Serializer serializer) {
-        RpcClient client = new RpcClient(ClientConfig.builder().ioThreads(1).authToken(token).build());
+        TransportClient client = new TransportClient(ClientConfig.builder().ioThreads(1).authToken(token).build());
         return new AttackHarness(port, client, client.connection("127.0.0.1", port), serializer);
     }
 

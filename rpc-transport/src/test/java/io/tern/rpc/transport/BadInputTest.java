@@ -48,12 +48,12 @@ class BadInputTest {
     private static final String EVIL = "io.tern.rpc.transport.EvilInit";
     private static final String EVIL_PROPERTY = "tern.transport.evil";
 
-    private static RpcServer server;
+    private static TransportServer server;
     private static int port;
 
     @BeforeAll
     static void startServer() {
-        server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).maxFrameLength(MAX_FRAME).serializations("protostuff", "kryo").build());
+        server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).maxFrameLength(MAX_FRAME).serializations("protostuff", "kryo").build());
         server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
         port = server.port();
@@ -205,7 +205,7 @@ class BadInputTest {
     @Test
     void badRequestForUnusableCodecIsNotCompressedEvenWhenTheServerCompresses() throws Exception {
         // SPEC: "encoded with PROTOSTUFF and compress 0 when the request's own codec is unusable"
-        try (RpcServer gz = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
+        try (TransportServer gz = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
                 .compression(Compression.gzip(0)).build())) {
             gz.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
             gz.start();
@@ -264,7 +264,7 @@ class BadInputTest {
 
     @Test
     void partialFrameThenSilenceIsClosedAfterTheIdleTimeout() throws Exception {
-        try (RpcServer idle = idleServer()) {
+        try (TransportServer idle = idleServer()) {
             try (RawConnection c = new RawConnection(idle.port())) {
                 long start = System.nanoTime();
                 c.send(Arrays.copyOf(Wire.ping(1), 10));
@@ -277,7 +277,7 @@ class BadInputTest {
 
     @Test
     void connectionThatKeepsSendingIsNotClosedByTheIdleTimeout() throws Exception {
-        try (RpcServer idle = idleServer(); RawConnection c = new RawConnection(idle.port())) {
+        try (TransportServer idle = idleServer(); RawConnection c = new RawConnection(idle.port())) {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500); // five idle timeouts
             int id = 1;
             while (System.nanoTime() - end < 0) {
@@ -290,8 +290,8 @@ class BadInputTest {
         }
     }
 
-    private static RpcServer idleServer() {
-        RpcServer s = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
+    private static TransportServer idleServer() {
+        TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
                 .idleTimeout(Duration.ofMillis(300)).build());
         s.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         return s.start();
@@ -411,7 +411,7 @@ class BadInputTest {
     void randomGarbageNeverKillsTheServer() throws Exception {
         // a server of its own: 200 bad connections from 127.0.0.1 spend that address's log budget (PeerLog), which
         // the one-WARN-per-bad-header tests above rely on
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).maxFrameLength(MAX_FRAME).build());
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).maxFrameLength(MAX_FRAME).build());
         server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
         try {

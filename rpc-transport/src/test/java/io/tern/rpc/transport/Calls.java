@@ -33,7 +33,7 @@ final class Calls {
         return c.call(request("slow", new Class<?>[]{long.class}, new Object[]{sleepMillis}, attachments), spec("slow", long.class), timeoutMillis);
     }
 
-    static RpcClient client() {
-        return new RpcClient(ClientConfig.builder().ioThreads(1).build());
+    static TransportClient client() {
+        return new TransportClient(ClientConfig.builder().ioThreads(1).build());
     }
 }

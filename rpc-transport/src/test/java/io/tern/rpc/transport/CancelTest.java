@@ -77,8 +77,8 @@ class CancelTest {
         }
     }
 
-    private static RpcServer server(WorkImpl impl) {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).executorThreads(1).executorParallelism(1)
+    private static TransportServer server(WorkImpl impl) {
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).executorThreads(1).executorParallelism(1)
                 .executorQueue(8).build());
         server.export(ExportedService.of(Work.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         return server.start();
@@ -106,7 +106,7 @@ class CancelTest {
     @Test
     void aCallCancelledWhileQueuedIsNeverRun() throws Exception {
         WorkImpl impl = new WorkImpl();
-        try (RpcServer server = server(impl); RpcClient client = Calls.client()) {
+        try (TransportServer server = server(impl); TransportClient client = Calls.client()) {
             ClientConnection c = client.connection("127.0.0.1", server.port());
             CompletableFuture<RpcResponse> blocker = call(c, "block", new Class<?>[0], new Object[0], 20_000);
             assertTrue(impl.blocked.await(10, TimeUnit.SECONDS));
@@ -125,7 +125,7 @@ class CancelTest {
     @Test
     void aRunningCallSeesItsCancellation() throws Exception {
         WorkImpl impl = new WorkImpl();
-        try (RpcServer server = server(impl); RpcClient client = Calls.client()) {
+        try (TransportServer server = server(impl); TransportClient client = Calls.client()) {
             ClientConnection c = client.connection("127.0.0.1", server.port());
             CompletableFuture<RpcResponse> running = call(c, "work", new Class<?>[]{long.class}, new Object[]{10_000L}, 20_000);
             assertTrue(impl.working.await(10, TimeUnit.SECONDS));
@@ -139,7 +139,7 @@ class CancelTest {
     @Test
     void aCallWhoseDeadlinePassedIsCancelledAtTheProvider() throws Exception {
         WorkImpl impl = new WorkImpl();
-        try (RpcServer server = server(impl); RpcClient client = Calls.client()) {
+        try (TransportServer server = server(impl); TransportClient client = Calls.client()) {
             ClientConnection c = client.connection("127.0.0.1", server.port());
             CompletableFuture<RpcResponse> late = call(c, "work", new Class<?>[]{long.class}, new Object[]{10_000L}, 300);
             ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClientConnectionTest {
     private static final int CALLS = 8;
 
-    private static ClientConnection readyConnection(RpcClient client, int port) {
+    private static ClientConnection readyConnection(TransportClient client, int port) {
         ClientConnection c = client.connection("127.0.0.1", port);
         Poll.until(Duration.ofSeconds(5), "connection READY", () -> c.state() == ClientConnection.State.READY);
         return c;
@@ -57,7 +57,7 @@ class ClientConnectionTest {
     }
 
     private static void assertPendingCallsFailOnDisconnect(boolean reset) throws Exception {
-        try (FakeProvider fake = new FakeProvider(); RpcClient client = Calls.client()) {
+        try (FakeProvider fake = new FakeProvider(); TransportClient client = Calls.client()) {
             ClientConnection c = readyConnection(client, fake.port());
             FakeProvider.Conn conn = fake.awaitConnection(Duration.ofSeconds(5));
 
@@ -99,12 +99,12 @@ class ClientConnectionTest {
 
     @Test
     void pendingCallsFailAtOnceWhenARealServerStopsWithoutGrace() throws Exception {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
                 .shutdownGrace(Duration.ZERO).build());
         GreeterImpl impl = new GreeterImpl();
         server.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
-        try (server; RpcClient client = Calls.client()) {
+        try (server; TransportClient client = Calls.client()) {
             ClientConnection c = readyConnection(client, server.port());
             List<CompletableFuture<RpcResponse>> calls = new ArrayList<>();
             for (int i = 0; i < CALLS; i++) {
@@ -132,7 +132,7 @@ class ClientConnectionTest {
 
     @Test
     void callToASilentProviderTimesOutAfterItsTimeout() throws Exception {
-        try (FakeProvider fake = new FakeProvider(); RpcClient client = Calls.client()) {
+        try (FakeProvider fake = new FakeProvider(); TransportClient client = Calls.client()) {
             ClientConnection c = readyConnection(client, fake.port());
             long timeout = 500;
             long start = System.nanoTime();
@@ -158,7 +158,7 @@ class ClientConnectionTest {
     @Test
     void callToAnAddressNobodyListensOnFailsFastAsNotSent() throws Exception {
         int port = freePort();
-        try (RpcClient client = Calls.client()) {
+        try (TransportClient client = Calls.client()) {
             ClientConnection c = client.connection("127.0.0.1", port);
             long start = System.nanoTime();
             ExecutionException e = assertThrows(ExecutionException.class, () -> Calls.hello(c, "x", 30_000).get(5, TimeUnit.SECONDS));
@@ -175,8 +175,8 @@ class ClientConnectionTest {
         int port = freePort();
         ClientConfig config = ClientConfig.builder().ioThreads(1)
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
-        try (RpcClient client = new RpcClient(config)) {
-            RpcServer first = providerOn(port);
+        try (TransportClient client = new TransportClient(config)) {
+            TransportServer first = providerOn(port);
             ClientConnection c;
             try (first) {
                 c = readyConnection(client, port);
@@ -188,7 +188,7 @@ class ClientConnectionTest {
             ExecutionException down = assertThrows(ExecutionException.class, () -> Calls.hello(c, "down", 30_000).get(5, TimeUnit.SECONDS));
             assertInstanceOf(RpcConnectionException.class, down.getCause());
 
-            try (RpcServer second = providerOn(port)) {
+            try (TransportServer second = providerOn(port)) {
                 Poll.until(Duration.ofSeconds(10), "a call to succeed after the provider came back", () -> callSucceeds(c));
                 assertEquals(ClientConnection.State.READY, c.state());
                 RpcResponse r = Calls.hello(c, "two", 5000).get(5, TimeUnit.SECONDS);
@@ -209,8 +209,8 @@ class ClientConnectionTest {
         }
     }
 
-    private static RpcServer providerOn(int port) {
-        RpcServer s = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(port).ioThreads(1)
+    private static TransportServer providerOn(int port) {
+        TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(port).ioThreads(1)
                 .shutdownGrace(Duration.ZERO).build());
         s.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         return s.start();
@@ -228,7 +228,7 @@ class ClientConnectionTest {
                 .reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build();
         try (LogCapture log = LogCapture.of(ClientConnection.class);
              FakeProvider fake = new FakeProvider();
-             RpcClient client = new RpcClient(config)) {
+             TransportClient client = new TransportClient(config)) {
             ClientConnection c = client.connection("127.0.0.1", fake.port());
             FakeProvider.Conn conn = fake.awaitConnection(Duration.ofSeconds(5));
 
@@ -252,10 +252,10 @@ class ClientConnectionTest {
     @Test
     void heartbeatKeepsAConnectionToALiveProviderReady() throws Exception {
         ClientConfig config = ClientConfig.builder().ioThreads(1).heartbeatInterval(Duration.ofMillis(100)).build();
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
         server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
-        try (server; LogCapture log = LogCapture.of(ClientConnection.class); RpcClient client = new RpcClient(config)) {
+        try (server; LogCapture log = LogCapture.of(ClientConnection.class); TransportClient client = new TransportClient(config)) {
             ClientConnection c = readyConnection(client, server.port());
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000); // ten heartbeat intervals
             int samples = 0;
@@ -273,10 +273,10 @@ class ClientConnectionTest {
     @Test
     void probePingCompletesWithItsRoundTripWhileEveryBusinessThreadIsBusy() throws Exception {
         // one business thread, no queue, held by a slow call: the PONG still comes, from the provider's I/O thread
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).executorThreads(1).executorQueue(0).build());
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).executorThreads(1).executorQueue(0).build());
         server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         server.start();
-        try (server; RpcClient client = Calls.client()) {
+        try (server; TransportClient client = Calls.client()) {
             ClientConnection c = readyConnection(client, server.port());
             CompletableFuture<RpcResponse> holding = Calls.slow(c, 3_000, 10_000);
             Poll.until(Duration.ofSeconds(5), "the slow call sent", () -> c.pendingCalls() == 1);
@@ -291,7 +291,7 @@ class ClientConnectionTest {
 
     @Test
     void probePingToASilentProviderFailsWhenTheConnectionDrops() throws Exception {
-        try (FakeProvider fake = new FakeProvider(); RpcClient client = Calls.client()) {
+        try (FakeProvider fake = new FakeProvider(); TransportClient client = Calls.client()) {
             ClientConnection c = readyConnection(client, fake.port());
             FakeProvider.Conn conn = fake.awaitConnection(Duration.ofSeconds(5));
             assertEquals(0, c.lastInboundNanos(), "nothing has arrived from a provider that never wrote");
@@ -311,7 +311,7 @@ class ClientConnectionTest {
 
     @Test
     void probeAnsweredByItsOwnIdOnly() throws Exception {
-        try (FakeProvider fake = new FakeProvider(); RpcClient client = Calls.client()) {
+        try (FakeProvider fake = new FakeProvider(); TransportClient client = Calls.client()) {
             ClientConnection c = readyConnection(client, fake.port());
             FakeProvider.Conn conn = fake.awaitConnection(Duration.ofSeconds(5));
             CompletableFuture<Long> probe = c.ping();

@@ -66,7 +66,7 @@ class FuzzTest {
         long seed = Long.getLong("tern.fuzz.seed", System.nanoTime());
         Random random = new Random(seed);
         List<String> failures = new CopyOnWriteArrayList<>();
-        try (RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).maxFrameLength(MAX_FRAME)
+        try (TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).maxFrameLength(MAX_FRAME)
                 .serializations("protostuff", "kryo") // both codecs enabled: Kryo bodies are really decoded
                 .idleTimeout(java.time.Duration.ofSeconds(5)).build())) {
             server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
@@ -122,7 +122,7 @@ class FuzzTest {
             assertTrue(failures.isEmpty(), "seed " + seed + ": " + failures.subList(0, Math.min(10, failures.size())));
             assertTrue(uncaught.isEmpty(), "threads died (seed " + seed + "): " + uncaught);
             assertNull(System.getProperty("tern.transport.evil"), "a class off the allow-list was initialised (seed " + seed + ")");
-            try (RpcClient client = new RpcClient(ClientConfig.defaults())) {
+            try (TransportClient client = new TransportClient(ClientConfig.defaults())) {
                 var r = Calls.hello(client.connection("127.0.0.1", server.port()), "after fuzz", 5_000).get(10, TimeUnit.SECONDS);
                 assertEquals("hello after fuzz", r.result(), "a well-behaved client is still served (seed " + seed + ")");
             }

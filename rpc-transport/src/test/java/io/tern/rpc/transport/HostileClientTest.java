@@ -75,16 +75,16 @@ class HostileClientTest {
     /** The word a rate-limited log line uses for the number of lines it stands for. */
     private static final String SUPPRESSED_WORD = "suppressed";
 
-    private static RpcServer server(UnaryOperator<ServerConfig.Builder> custom) {
+    private static TransportServer server(UnaryOperator<ServerConfig.Builder> custom) {
         ServerConfig.Builder b = ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).executorThreads(8)
                 .idleTimeout(Duration.ofSeconds(30));
-        RpcServer s = new RpcServer(custom.apply(b).build());
+        TransportServer s = new TransportServer(custom.apply(b).build());
         s.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         s.export(ExportedService.of(HostileTarget.class, new HostileTarget.Impl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         return s.start();
     }
 
-    private static RpcServer server() {
+    private static TransportServer server() {
         return server(b -> b);
     }
 
@@ -126,7 +126,7 @@ class HostileClientTest {
         assertEquals(new BigInteger(HostileBodies.digitString(30)), Serializers.protostuff().codecFor(BigInteger.class).read(number));
 
         // and the full requests are answered by a provider when they are small
-        try (RpcServer s = server(b -> b.serializations("protostuff", "kryo")); HostileConnection c = HostileConnection.open(s.port())) {
+        try (TransportServer s = server(b -> b.serializations("protostuff", "kryo")); HostileConnection c = HostileConnection.open(s.port())) {
             RawFrame ok = c.send(HostileBodies.request(1, PROTOSTUFF, false, Wire.concat(
                     HostileBodies.routingPrefix(HostileTarget.class, "count", HostileTarget.ArrayHolder.class), HostileBodies.NO_ATTACHMENTS,
                     HostileBodies.protostuffOneIntArray(1, 42)))).awaitResponse(1, ANSWER);
@@ -151,7 +151,7 @@ class HostileClientTest {
     @Test
     void kryoPreallocationIsRefusedWhenKryoIsEnabled() throws Exception {
         byte[] frame = kryoPreallocationRequest(11);
-        try (RpcServer s = server(b -> b.serializations("protostuff", "kryo")); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(b -> b.serializations("protostuff", "kryo")); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("kryo pre-allocation, kryo enabled", LIMIT, c -> {
                 c.note("request frame " + frame.length + " bytes");
                 c.repeat(MIN_ATTACK, 3, i -> {
@@ -167,7 +167,7 @@ class HostileClientTest {
     @Test
     void kryoPreallocationToAProtostuffOnlyProviderIsRefusedNamingTheCodecAndTheProperty() throws Exception {
         byte[] frame = kryoPreallocationRequest(13);
-        try (RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("kryo pre-allocation, protostuff only", LIMIT, c -> c.repeat(MIN_ATTACK, 3, i -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     assertBadRequest(a.send(frame).awaitResponse(13, ANSWER), "kryo", "rpc.server.serializations");
@@ -182,7 +182,7 @@ class HostileClientTest {
     @Test
     void kryoRequestToAProtostuffOnlyProviderGetsBadRequestNamingTheCodecAndTheProperty() throws Exception {
         byte[] hello = Wire.request(15, Serializers.kryo(), "hello", new Class<?>[]{String.class}, new Object[]{"x"}, Map.of());
-        try (RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("disabled codec kryo", LIMIT, c -> c.repeat(MIN_ATTACK, 200, i -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     assertBadRequest(a.send(hello).awaitResponse(15, ANSWER), "kryo", "rpc.server.serializations");
@@ -195,7 +195,7 @@ class HostileClientTest {
     @Test
     void protostuffRequestToAKryoOnlyProviderGetsBadRequestNamingTheCodecAndTheProperty() throws Exception {
         byte[] hello = Wire.hello(17, "x");
-        try (RpcServer s = server(b -> b.serializations("kryo"));
+        try (TransportServer s = server(b -> b.serializations("kryo"));
              AttackHarness h = AttackHarness.onProvider(s.port(), null, Serializers.kryo())) {
             h.run("disabled codec protostuff", LIMIT, c -> c.repeat(MIN_ATTACK, 200, i -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
@@ -248,7 +248,7 @@ class HostileClientTest {
     void attachmentFloodIsRefusedAtTheAttachmentLimits() throws Exception {
         byte[][] frames = floodFrames(false);
         assertTrue(frames[0].length >= 2 * 1024 * 1024, "flood requests are 2 MiB");
-        try (RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("attachment flood, no token", LIMIT, c -> c.repeat(MIN_ATTACK, 10, i -> attachmentFlood(c, s.port(), frames, "attachment")))
                     .assertHeld();
         }
@@ -257,7 +257,7 @@ class HostileClientTest {
     @Test
     void attachmentFloodWithoutTokenIsRefusedQuicklyWhenATokenIsRequired() throws Exception {
         byte[][] frames = floodFrames(false);
-        try (RpcServer s = server(b -> b.authToken(TOKEN)); AttackHarness h = AttackHarness.onProvider(s.port(), TOKEN, Serializers.protostuff())) {
+        try (TransportServer s = server(b -> b.authToken(TOKEN)); AttackHarness h = AttackHarness.onProvider(s.port(), TOKEN, Serializers.protostuff())) {
             h.run("attachment flood, token required", LIMIT, c -> c.repeat(MIN_ATTACK, 10, i -> attachmentFlood(c, s.port(), frames)))
                     .assertHeld();
         }
@@ -271,7 +271,7 @@ class HostileClientTest {
         byte[] head = Wire.concat(HostileBodies.routingPrefix(Greeter.class, "hello", String.class), HostileBodies.callAttachments(null),
                 new byte[]{1}, HostileBodies.varint(64 * 1024 * 1024 + 1));
         byte[] frame = Wire.frame(MessageType.REQUEST, PROTOSTUFF, 1, 19, gzipThenZeros(head, 64 * 1024 * 1024));
-        try (RpcServer s = server(b -> b.authToken(TOKEN)); AttackHarness h = AttackHarness.onProvider(s.port(), TOKEN, Serializers.protostuff())) {
+        try (TransportServer s = server(b -> b.authToken(TOKEN)); AttackHarness h = AttackHarness.onProvider(s.port(), TOKEN, Serializers.protostuff())) {
             h.run("gzip body without token", LIMIT, c -> {
                 c.note("request frame " + frame.length + " bytes");
                 c.repeat(MIN_ATTACK, 200, i -> {
@@ -312,7 +312,7 @@ class HostileClientTest {
         byte[] scale = HostileBodies.request(24, PROTOSTUFF, false, Wire.concat(
                 HostileBodies.routingPrefix(HostileTarget.class, "signum", BigDecimal.class), HostileBodies.NO_ATTACHMENTS,
                 HostileBodies.typedString("1E-999999999")));
-        try (RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("huge numbers", LIMIT, c -> {
                 c.note("digit requests " + bigDecimal.length + " bytes on the wire");
                 c.repeat(MIN_ATTACK, 50, i -> {
@@ -337,7 +337,7 @@ class HostileClientTest {
                 HostileBodies.protostuffArrayField(1, Integer.MAX_VALUE)));
         byte[] strings = HostileBodies.request(32, PROTOSTUFF, false, Wire.concat(prefix, HostileBodies.NO_ATTACHMENTS,
                 HostileBodies.protostuffArrayField(2, Integer.MAX_VALUE)));
-        try (RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("protostuff arrays of 2^31-1", LIMIT, c -> c.repeat(MIN_ATTACK, 200, i -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     assertBadRequest(a.send(ints).awaitResponse(31, ANSWER));
@@ -362,7 +362,7 @@ class HostileClientTest {
         // 500 ms + 8 MiB at 4 MiB/s: the frame must be complete 2.5 s after its first byte
         long deadlineMs = 500 + 2000;
         byte[] mostOfIt = new byte[7 * 1024 * 1024];
-        try (RpcServer s = server(b -> b.frameRate(Duration.ofMillis(500), 4 * 1024 * 1024)); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(b -> b.frameRate(Duration.ofMillis(500), 4 * 1024 * 1024)); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("slow frame", LIMIT, c -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     long start = System.nanoTime();
@@ -398,7 +398,7 @@ class HostileClientTest {
         // 500 ms + 4 MiB at 4 MiB/s = 1.5 s, is read and answered (BAD_REQUEST: the body is zeros)
         int length = 4 * 1024 * 1024;
         byte[] frame = Wire.concat(requestHeader(42, length), new byte[length - FrameHeader.LENGTH]);
-        try (RpcServer s = server(b -> b.frameRate(Duration.ofMillis(500), 4 * 1024 * 1024)); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(b -> b.frameRate(Duration.ofMillis(500), 4 * 1024 * 1024)); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("frame at a legal rate", LIMIT, c -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     int pieces = length / HostileConnection.CHUNK;
@@ -424,7 +424,7 @@ class HostileClientTest {
     void connectionsFromOnePeerBeyondItsLimitAreRefused() throws Exception {
         assumeTrue(HostileConnection.attackerIsAnotherPeer(), "needs 127.0.0.2 on the loopback interface, so the attacker is another peer than the probes");
         int limit = 8;
-        try (RpcServer s = server(b -> b.maxConnectionsPerPeer(limit)); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(b -> b.maxConnectionsPerPeer(limit)); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("connections over the per-peer limit", LIMIT, c -> {
                 List<HostileConnection> held = new ArrayList<>();
                 int refused = 0;
@@ -490,7 +490,7 @@ class HostileClientTest {
         int partial = 7 * 1024 * 1024;
         byte[] body = new byte[partial];
         byte[] rest = new byte[EIGHT_MIB - FrameHeader.LENGTH - partial];
-        try (RpcServer s = server(b -> b.maxBufferedBytes(16L * 1024 * 1024).frameRate(Duration.ofSeconds(30), 1024));
+        try (TransportServer s = server(b -> b.maxBufferedBytes(16L * 1024 * 1024).frameRate(Duration.ofSeconds(30), 1024));
              AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("partial frames over the buffer budget", LIMIT, c -> {
                 List<HostileConnection> conns = new ArrayList<>();
@@ -568,7 +568,7 @@ class HostileClientTest {
     private static void floodWithoutReading(String name, byte[] chunk) throws Exception {
         long cap = 96L * 1024 * 1024; // far beyond every socket buffer on the path: reaching it means nobody stopped reading
         try (AutoCloseable sampled = AttackHarness.sampledLeakDetection();
-             RpcServer s = server(b -> b.idleTimeout(Duration.ofSeconds(1))); AttackHarness h = AttackHarness.onProvider(s.port())) {
+             TransportServer s = server(b -> b.idleTimeout(Duration.ofSeconds(1))); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run(name, LIMIT, c -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port(), 4096, 64 * 1024))) {
                     AtomicLong pushed = new AtomicLong();
@@ -621,7 +621,7 @@ class HostileClientTest {
     void badHeaderFloodWritesOnlyAFewLogLines() throws Exception {
         byte[] badMagic = Wire.header(0x54455258, 1, 16, MessageType.PING, 0, 0, 1);
         try (AutoCloseable sampled = AttackHarness.sampledLeakDetection(); // 10,000 connections: see sampledLeakDetection
-             RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+             TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             AttackHarness.Report r = h.run("bad header flood", LIMIT, c -> {
                 AtomicInteger notClosed = new AtomicInteger();
                 AtomicInteger done = new AtomicInteger();
@@ -669,7 +669,7 @@ class HostileClientTest {
         }
         byte[] batchBytes = requests.toByteArray();
         try (AutoCloseable sampled = AttackHarness.sampledLeakDetection(); // a flood of small frames: see sampledLeakDetection
-             RpcServer s = server(b -> b.authToken(TOKEN)); AttackHarness h = AttackHarness.onProvider(s.port(), TOKEN, Serializers.protostuff())) {
+             TransportServer s = server(b -> b.authToken(TOKEN)); AttackHarness h = AttackHarness.onProvider(s.port(), TOKEN, Serializers.protostuff())) {
             AttackHarness.Report r = h.run("wrong token flood", LIMIT, c -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     int answered = 0;
@@ -693,7 +693,7 @@ class HostileClientTest {
         assumeTrue(HostileConnection.attackerIsAnotherPeer(), "needs 127.0.0.2 on the loopback interface, so the attacker is another peer than the probes");
         int limit = 4;
         int attempts = 2_000;
-        try (RpcServer s = server(b -> b.maxConnectionsPerPeer(limit)); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(b -> b.maxConnectionsPerPeer(limit)); AttackHarness h = AttackHarness.onProvider(s.port())) {
             AttackHarness.Report r = h.run("connections over the limit, log lines", LIMIT, c -> {
                 List<HostileConnection> held = new ArrayList<>();
                 try {
@@ -729,7 +729,7 @@ class HostileClientTest {
 
     @Test
     void cancelForAnUnknownOrRunningCallIsIgnoredAndTheConnectionStaysOpen() throws Exception {
-        try (RpcServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
+        try (TransportServer s = server(); AttackHarness h = AttackHarness.onProvider(s.port())) {
             h.run("CANCEL frames", LIMIT, c -> {
                 try (HostileConnection a = c.track(HostileConnection.open(s.port()))) {
                     // a CANCEL for a call still running: the response may still come, the connection must stay

@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The attacks of {@link HostileClientTest}, turned against a consumer: a malicious provider on a raw socket answers
- * the calls of our {@link RpcClient} with hostile responses (issue 11, "Consumer side too", and SPEC §4 for exception
+ * the calls of our {@link TransportClient} with hostile responses (issue 11, "Consumer side too", and SPEC §4 for exception
  * rebuilding). The client has ONE I/O thread, shared by its connection to the hostile provider and its connection to
  * a good provider; while each attack runs, {@link AttackHarness} keeps calling the good provider and requires every
  * call to complete within {@value AttackHarness#LATENCY_BOUND_MS} ms, bounded memory and no fatal errors. The attacked
@@ -64,11 +64,11 @@ class HostileProviderTest {
     /** A hostile response must have failed its call this soon after it was written. */
     private static final long FAIL_BOUND_MS = 2_000;
 
-    private static RpcServer good;
+    private static TransportServer good;
 
     @BeforeAll
     static void startGoodProvider() {
-        good = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
+        good = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
         good.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
         good.start();
     }
@@ -80,8 +80,8 @@ class HostileProviderTest {
         }
     }
 
-    private static RpcClient client(UnaryOperator<ClientConfig.Builder> custom) {
-        return new RpcClient(custom.apply(ClientConfig.builder().ioThreads(1)).build());
+    private static TransportClient client(UnaryOperator<ClientConfig.Builder> custom) {
+        return new TransportClient(custom.apply(ClientConfig.builder().ioThreads(1)).build());
     }
 
     /** A call of a {@link HostileTarget} (or Greeter) method, sent on {@code conn}. */
@@ -135,7 +135,7 @@ class HostileProviderTest {
     void kryoPreallocationInAResultFailsTheCall() throws Exception {
         byte[] result = HostileBodies.kryoPreallocation(HostileBodies.kryoResultCodec(HostileBodies.method(HostileTarget.class, "names")),
                 20, 4_000_000, 4_000_064);
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: kryo pre-allocation result", LIMIT, c -> c.repeat(MIN_ATTACK, 3, i -> hostileAnswer(c, evil,
@@ -151,7 +151,7 @@ class HostileProviderTest {
     @Test
     void attachmentFloodInAResponseFailsTheCall() throws Exception {
         byte[] body = HostileBodies.okResponseBody(HostileBodies.attachmentFlood(24_000, 86), HostileBodies.typedString("hello x"));
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: attachment flood", LIMIT, c -> c.repeat(MIN_ATTACK, 3, i -> hostileAnswer(c, evil,
@@ -168,7 +168,7 @@ class HostileProviderTest {
     void hugeNumberInAResultFailsTheCall() throws Exception {
         byte[] digits = HostileBodies.okResponseBody(HostileBodies.NO_ATTACHMENTS, HostileBodies.typedNumber(250_000));
         byte[] scale = HostileBodies.okResponseBody(HostileBodies.NO_ATTACHMENTS, HostileBodies.typedString("1E-999999999"));
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: huge numbers", LIMIT, c -> c.repeat(MIN_ATTACK, 3, i -> {
@@ -187,7 +187,7 @@ class HostileProviderTest {
     void arrayAnnouncingMaxIntElementsInAResultPojoFailsTheCall() throws Exception {
         byte[] ints = HostileBodies.okResponseBody(HostileBodies.NO_ATTACHMENTS, HostileBodies.protostuffArrayField(1, Integer.MAX_VALUE));
         byte[] strings = HostileBodies.okResponseBody(HostileBodies.NO_ATTACHMENTS, HostileBodies.protostuffArrayField(2, Integer.MAX_VALUE));
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: arrays of 2^31-1", LIMIT, c -> c.repeat(MIN_ATTACK, 50, i -> {
@@ -208,7 +208,7 @@ class HostileProviderTest {
         byte[] body = HostileBodies.errorResponseBody("java.lang.OutOfMemoryError", "chosen by the provider",
                 outside, "from outside the allowed packages", "java.lang.StackOverflowError", "also chosen");
         List<String> allowedPackages = List.of(HostileTarget.class.getPackageName());
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: error chain naming Errors", LIMIT, c -> c.repeat(MIN_ATTACK, 500, i -> {
@@ -241,7 +241,7 @@ class HostileProviderTest {
     void responseInAnotherCodecThanItsRequestFailsTheCall() throws Exception {
         // a well-formed protostuff answer to a protostuff call, but labelled KRYO
         byte[] body = HostileBodies.okResponseBody(HostileBodies.NO_ATTACHMENTS, HostileBodies.typedString("hello x"));
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: response codec differs", LIMIT, c -> c.repeat(MIN_ATTACK, 500, i -> hostileAnswer(c, evil,
@@ -262,7 +262,7 @@ class HostileProviderTest {
         }
         long heartbeatMs = 500; // the consumer closes a connection with no inbound bytes for 3 heartbeats
         try (AutoCloseable sampled = AttackHarness.sampledLeakDetection(); HostileProvider evil = new HostileProvider(4096);
-             RpcClient client = client(b -> b.heartbeatInterval(Duration.ofMillis(heartbeatMs)))) {
+             TransportClient client = client(b -> b.heartbeatInterval(Duration.ofMillis(heartbeatMs)))) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             Poll.until(Duration.ofSeconds(5), "the consumer's connection to the hostile provider", () -> evilConn.state() == ClientConnection.State.READY);
             Socket provider = evil.connection(ANSWER);
@@ -330,7 +330,7 @@ class HostileProviderTest {
     void slowPartialResponseFrameFailsTheCallByItsDeadline() throws Exception {
         long callTimeout = 1_000;
         byte[] mostOfIt = new byte[6 * 1024 * 1024];
-        try (HostileProvider evil = new HostileProvider(0); RpcClient client = client(b -> b)) {
+        try (HostileProvider evil = new HostileProvider(0); TransportClient client = client(b -> b)) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: slow partial response", LIMIT, c -> {

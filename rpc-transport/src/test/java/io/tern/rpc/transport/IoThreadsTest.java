@@ -28,9 +28,9 @@ class IoThreadsTest {
     @Test
     void eventLoopAndTimerThreadsAreMarkedAndOthersAreNot() throws Exception {
         assertFalse(IoThreads.current(), "a test thread");
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(Probe.class, (Probe) IoThreads::current, "", "", ExportedService.ExecutionMode.DIRECT));
-        try (server; RpcClient client = Calls.client()) {
+        try (server; TransportClient client = Calls.client()) {
             server.start();
             assertTrue(client.nextLoop().submit(IoThreads::current).get(5, TimeUnit.SECONDS), "a client event loop");
             CompletableFuture<Boolean> onTimer = new CompletableFuture<>();
@@ -47,7 +47,7 @@ class IoThreadsTest {
 
     @Test
     void aCallFutureRefusesToBeWaitedForOnAnIoThreadUntilItIsDone() throws Exception {
-        try (RpcClient client = Calls.client()) {
+        try (TransportClient client = Calls.client()) {
             CallFuture<String> call = new CallFuture<>();
             CompletableFuture<Integer> derived = call.thenApply(String::length);
             assertInstanceOf(CallFuture.class, derived, "stages derived from a call are guarded too");
@@ -81,9 +81,9 @@ class IoThreadsTest {
         Probe refusing = () -> {
             throw IoThreads.blockingRefused("blocking call X.y()");
         };
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
         server.export(ExportedService.of(Probe.class, refusing, "", "", ExportedService.ExecutionMode.DIRECT));
-        try (server; RpcClient client = Calls.client()) {
+        try (server; TransportClient client = Calls.client()) {
             server.start();
             MethodCodecs codecs = new MethodCodecs(Probe.class.getMethod("onTernThread"));
             var response = client.connection("127.0.0.1", server.port())

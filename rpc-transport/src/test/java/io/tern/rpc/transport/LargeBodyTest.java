@@ -64,8 +64,8 @@ class LargeBodyTest {
         }
     }
 
-    private static RpcServer server(ServerConfig.Builder config, WhereImpl impl, ExportedService.ExecutionMode mode) {
-        RpcServer server = new RpcServer(config.host("127.0.0.1").port(0).ioThreads(1).build());
+    private static TransportServer server(ServerConfig.Builder config, WhereImpl impl, ExportedService.ExecutionMode mode) {
+        TransportServer server = new TransportServer(config.host("127.0.0.1").port(0).ioThreads(1).build());
         server.export(ExportedService.of(Where.class, impl, "", "", mode));
         return server.start();
     }
@@ -91,7 +91,7 @@ class LargeBodyTest {
 
     @Test
     void aSmallDirectCallRunsOnTheIoThreadAndALargeOneOnABusinessThread() throws Exception {
-        try (RpcServer server = server(ServerConfig.builder(), new WhereImpl(), ExportedService.ExecutionMode.DIRECT);
+        try (TransportServer server = server(ServerConfig.builder(), new WhereImpl(), ExportedService.ExecutionMode.DIRECT);
              RawConnection c = new RawConnection(server.port())) {
             String small = (String) result(c.call(request(1, "threadOf", String.class, "hi", Compression.NONE, Map.of()), 1), "threadOf", String.class);
             assertTrue(small.startsWith("tern-server-io"), small);
@@ -108,7 +108,7 @@ class LargeBodyTest {
 
     @Test
     void aCompressedRequestWithoutTheTokenIsRefusedBeforeItsBodyIsInflated() throws Exception {
-        try (RpcServer server = server(ServerConfig.builder().authToken("s3cret"), new WhereImpl(), ExportedService.ExecutionMode.EXECUTOR);
+        try (TransportServer server = server(ServerConfig.builder().authToken("s3cret"), new WhereImpl(), ExportedService.ExecutionMode.EXECUTOR);
              RawConnection c = new RawConnection(server.port())) {
             byte[] random = new byte[1 << 20];
             new Random(7).nextBytes(random);
@@ -137,7 +137,7 @@ class LargeBodyTest {
         int maxFrame = 1 << 20;
         ServerConfig.Builder config = ServerConfig.builder().executorThreads(1).executorParallelism(1).executorQueue(8)
                 .maxFrameLength(maxFrame).maxBufferedBytes(2 * maxFrame + maxFrame / 2);
-        try (RpcServer server = server(config, impl, ExportedService.ExecutionMode.EXECUTOR);
+        try (TransportServer server = server(config, impl, ExportedService.ExecutionMode.EXECUTOR);
              RawConnection c = new RawConnection(server.port())) {
             c.send(request(1, "block", String.class, "hold the only business thread", Compression.NONE, Map.of()));
             assertTrue(impl.blocked.await(10, TimeUnit.SECONDS));
@@ -162,8 +162,8 @@ class LargeBodyTest {
 
     @Test
     void aLargeResponseIsDecodedOffTheClientIoThread() throws Exception {
-        try (RpcServer server = server(ServerConfig.builder(), new WhereImpl(), ExportedService.ExecutionMode.EXECUTOR);
-             RpcClient client = Calls.client()) {
+        try (TransportServer server = server(ServerConfig.builder(), new WhereImpl(), ExportedService.ExecutionMode.EXECUTOR);
+             TransportClient client = Calls.client()) {
             ClientConnection c = client.connection("127.0.0.1", server.port());
             MethodCodecs codecs = codecs("payloadOf", int.class);
             CallSpec spec = CallSpec.of(codecs, Serializers.protostuff(), Compression.NONE);

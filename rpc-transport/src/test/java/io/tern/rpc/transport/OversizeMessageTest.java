@@ -38,17 +38,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OversizeMessageTest {
     private static final int LIMIT = 64 * 1024;
 
-    private static RpcServer server(GreeterImpl impl) {
-        RpcServer server = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).maxFrameLength(LIMIT).build());
+    private static TransportServer server(GreeterImpl impl) {
+        TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).maxFrameLength(LIMIT).build());
         server.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         return server.start();
     }
 
-    private static RpcClient client() {
-        return new RpcClient(ClientConfig.builder().ioThreads(1).maxFrameLength(LIMIT).build());
+    private static TransportClient client() {
+        return new TransportClient(ClientConfig.builder().ioThreads(1).maxFrameLength(LIMIT).build());
     }
 
-    private static ClientConnection ready(RpcClient client, int port) {
+    private static ClientConnection ready(TransportClient client, int port) {
         ClientConnection c = client.connection("127.0.0.1", port);
         Poll.until(Duration.ofSeconds(5), "connection READY", () -> c.state() == ClientConnection.State.READY);
         return c;
@@ -57,7 +57,7 @@ class OversizeMessageTest {
     @Test
     void aRequestOverTheLimitFailsAtOnceAndTheConnectionKeepsServingTheOtherCalls() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        try (RpcServer server = server(impl); RpcClient client = client()) {
+        try (TransportServer server = server(impl); TransportClient client = client()) {
             ClientConnection c = ready(client, server.port());
             Channel channel = c.channel();
             CompletableFuture<RpcResponse> inFlight = Calls.slow(c, 300, 10_000);
@@ -92,7 +92,7 @@ class OversizeMessageTest {
     @Test
     void aResultOverTheLimitBecomesAnErrorResponseForThatCallOnly() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        try (RpcServer server = server(impl); RpcClient client = client();
+        try (TransportServer server = server(impl); TransportClient client = client();
              LogCapture serverLog = LogCapture.of(ResponseWriter.class)) {
             ClientConnection c = ready(client, server.port());
             Channel channel = c.channel();

@@ -45,16 +45,16 @@ class ServerFilterTest {
         }
     }
 
-    private RpcServer server(List<ServerFilter> global, List<ServerFilter> perService) {
-        RpcServer s = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
+    private TransportServer server(List<ServerFilter> global, List<ServerFilter> perService) {
+        TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
         toClose.add(s);
         global.forEach(s::filter);
         s.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR).withFilters(perService));
         return s.start();
     }
 
-    private ClientConnection connect(RpcServer s) {
-        RpcClient client = Calls.client();
+    private ClientConnection connect(TransportServer s) {
+        TransportClient client = Calls.client();
         toClose.add(client);
         ClientConnection c = client.connection("127.0.0.1", s.port());
         Poll.until(Duration.ofSeconds(5), "connection READY", () -> c.state() == ClientConnection.State.READY);

@@ -42,15 +42,15 @@ class ServerStatusTest {
         }
     }
 
-    private RpcServer server(ServerConfig.Builder config, GreeterImpl impl) {
-        RpcServer s = new RpcServer(config.host("127.0.0.1").port(0).ioThreads(1).build());
+    private TransportServer server(ServerConfig.Builder config, GreeterImpl impl) {
+        TransportServer s = new TransportServer(config.host("127.0.0.1").port(0).ioThreads(1).build());
         s.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR));
         toClose.add(s);
         return s.start();
     }
 
-    private ClientConnection connect(RpcServer s) {
-        RpcClient client = Calls.client();
+    private ClientConnection connect(TransportServer s) {
+        TransportClient client = Calls.client();
         toClose.add(client);
         ClientConnection c = client.connection("127.0.0.1", s.port());
         Poll.until(Duration.ofSeconds(5), "connection READY", () -> c.state() == ClientConnection.State.READY);
@@ -60,7 +60,7 @@ class ServerStatusTest {
     @Test
     void fullExecutorAnswersServerBusyAtOnce() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        RpcServer s = server(ServerConfig.builder().executorThreads(1).executorQueue(0), impl);
+        TransportServer s = server(ServerConfig.builder().executorThreads(1).executorQueue(0), impl);
         ClientConnection c = connect(s);
 
         CompletableFuture<RpcResponse> first = Calls.slow(c, 1500, 10_000);
@@ -83,7 +83,7 @@ class ServerStatusTest {
     @Test
     void requestWhoseDeadlinePassedInTheQueueIsNotRun() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        RpcServer s = server(ServerConfig.builder().executorThreads(1).executorQueue(10), impl);
+        TransportServer s = server(ServerConfig.builder().executorThreads(1).executorQueue(10), impl);
         ClientConnection c = connect(s);
 
         CompletableFuture<RpcResponse> blocker = Calls.slow(c, 400, 10_000);
@@ -100,7 +100,7 @@ class ServerStatusTest {
 
     @Test
     void unknownServiceKeyIsServiceNotFound() throws Exception {
-        RpcServer s = server(ServerConfig.builder(), new GreeterImpl());
+        TransportServer s = server(ServerConfig.builder(), new GreeterImpl());
         ClientConnection c = connect(s);
         String[] descriptors = {String.class.getName()};
         for (String key : new String[]{"io.tern.Nope", Wire.GREETER + ":2.0", Wire.GREETER + "@blue"}) {
@@ -114,7 +114,7 @@ class ServerStatusTest {
     @Test
     void unknownMethodOrSignatureIsMethodNotFound() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        RpcServer s = server(ServerConfig.builder(), impl);
+        TransportServer s = server(ServerConfig.builder(), impl);
         ClientConnection c = connect(s);
         CallSpec spec = Calls.spec("hello", String.class);
         String[][] cases = {
@@ -150,7 +150,7 @@ class ServerStatusTest {
     @Test
     void shutdownSendsGoAwayDrainsInFlightCallsAndRefusesNewOnes() throws Exception {
         DrainingGreeter impl = new DrainingGreeter();
-        RpcServer s = server(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(5)), impl);
+        TransportServer s = server(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(5)), impl);
         try (RawConnection c = new RawConnection(s.port())) {
             c.send(Wire.request(1, Serializers.protostuff(), "slow", new Class<?>[]{long.class}, new Object[]{300L}, Map.of()));
             Poll.until(Duration.ofSeconds(5), "the slow call to be in flight", () -> s.inFlight() == 1);
@@ -209,7 +209,7 @@ class ServerStatusTest {
 
     @Test
     void shutdownWithNothingInFlightReturnsPromptly() throws Exception {
-        RpcServer s = server(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(10)), new GreeterImpl());
+        TransportServer s = server(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(10)), new GreeterImpl());
         try (RawConnection c = new RawConnection(s.port())) {
             c.ping(1);
             long start = System.nanoTime();
@@ -225,7 +225,7 @@ class ServerStatusTest {
     @Test
     void clientConnectionStopsSendingAfterGoAway() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        RpcServer s = server(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(5)), impl);
+        TransportServer s = server(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(5)), impl);
         ClientConnection c = connect(s);
 
         CompletableFuture<RpcResponse> inFlight = Calls.slow(c, 800, 10_000);

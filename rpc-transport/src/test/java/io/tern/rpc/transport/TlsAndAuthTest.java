@@ -55,14 +55,14 @@ class TlsAndAuthTest {
         serverTrust = certs.serverTrustStore();
     }
 
-    static RpcServer server(ServerConfig.Builder b, GreeterImpl impl) {
-        RpcServer s = new RpcServer(b.host("127.0.0.1").port(0).build());
+    static TransportServer server(ServerConfig.Builder b, GreeterImpl impl) {
+        TransportServer s = new TransportServer(b.host("127.0.0.1").port(0).build());
         s.export(ExportedService.of(Greeter.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
         return s;
     }
 
     static RpcResponse hello(ClientConfig config, int port) throws Exception {
-        try (RpcClient client = new RpcClient(config)) {
+        try (TransportClient client = new TransportClient(config)) {
             return Calls.hello(client.connection("127.0.0.1", port), "tls", 5_000).get(10, TimeUnit.SECONDS);
         }
     }
@@ -70,7 +70,7 @@ class TlsAndAuthTest {
     @Test
     void tlsClientTalksToTlsServer() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        try (RpcServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.NONE)), impl)) {
+        try (TransportServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.NONE)), impl)) {
             RpcResponse r = hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, null, null, true)).build(), s.port());
             assertEquals(Status.OK, r.status());
             assertEquals("hello tls", r.result());
@@ -80,7 +80,7 @@ class TlsAndAuthTest {
     @Test
     void plaintextBytesToATlsServerAreRefusedAndNothingRuns() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        try (RpcServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.NONE)), impl)) {
+        try (TransportServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.NONE)), impl)) {
             try (Socket raw = new Socket("127.0.0.1", s.port())) {
                 raw.setSoTimeout(5_000);
                 OutputStream out = raw.getOutputStream();
@@ -105,16 +105,16 @@ class TlsAndAuthTest {
     void mutualTlsWithoutExplicitTrustMaterialRefusesToStart() {
         // with no trust store the JDK's public CAs would vouch for any client certificate
         TlsConfig serverTls = TlsConfig.serverFromKeyStore(serverKs, PASS, null, null, ClientAuth.REQUIRE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RpcServer(ServerConfig.builder().tls(serverTls).build()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TransportServer(ServerConfig.builder().tls(serverTls).build()));
         assertTrue(e.getMessage().contains("rpc.tls.client-auth=require") && e.getMessage().contains("rpc.tls.trust-store"), e.getMessage());
     }
 
     @Test
     void aTokenWithoutTlsIsWarnedAboutOnceAtStart() {
-        try (io.tern.rpc.testsupport.LogCapture server = io.tern.rpc.testsupport.LogCapture.of(RpcServer.class);
-             io.tern.rpc.testsupport.LogCapture client = io.tern.rpc.testsupport.LogCapture.of(RpcClient.class);
-             RpcServer s = server(ServerConfig.builder().authToken("t0ken"), new GreeterImpl());
-             RpcClient c = new RpcClient(ClientConfig.builder().authToken("t0ken").build())) {
+        try (io.tern.rpc.testsupport.LogCapture server = io.tern.rpc.testsupport.LogCapture.of(TransportServer.class);
+             io.tern.rpc.testsupport.LogCapture client = io.tern.rpc.testsupport.LogCapture.of(TransportClient.class);
+             TransportServer s = server(ServerConfig.builder().authToken("t0ken"), new GreeterImpl());
+             TransportClient c = new TransportClient(ClientConfig.builder().authToken("t0ken").build())) {
             for (io.tern.rpc.testsupport.LogCapture log : new io.tern.rpc.testsupport.LogCapture[]{server, client}) {
                 java.util.List<String> warns = log.messages(ch.qos.logback.classic.Level.WARN);
                 assertEquals(1, warns.size(), warns::toString);
@@ -127,7 +127,7 @@ class TlsAndAuthTest {
     void mutualTlsAdmitsOnlyClientsWithATrustedCertificate() throws Exception {
         GreeterImpl impl = new GreeterImpl();
         TlsConfig serverTls = TlsConfig.serverFromKeyStore(serverKs, PASS, serverTrust, PASS, ClientAuth.REQUIRE);
-        try (RpcServer s = server(ServerConfig.builder().tls(serverTls), impl)) {
+        try (TransportServer s = server(ServerConfig.builder().tls(serverTls), impl)) {
             RpcResponse ok = hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, clientKs, PASS, true)).build(), s.port());
             assertEquals(Status.OK, ok.status());
             assertEquals(1, impl.calls.get());
@@ -145,7 +145,7 @@ class TlsAndAuthTest {
     @Test
     void clientRefusesAServerItDoesNotTrust() throws Exception {
         GreeterImpl impl = new GreeterImpl();
-        try (RpcServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(strangerKs, PASS, null, null, ClientAuth.NONE)), impl)) {
+        try (TransportServer s = server(ServerConfig.builder().tls(TlsConfig.serverFromKeyStore(strangerKs, PASS, null, null, ClientAuth.NONE)), impl)) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> hello(ClientConfig.builder().tls(TlsConfig.clientFromKeyStore(clientTrust, PASS, null, null, true)).build(), s.port()));
             assertInstanceOf(RpcConnectionException.class, e.getCause());
@@ -162,7 +162,7 @@ class TlsAndAuthTest {
         Level before = root.getLevel();
         root.setLevel(Level.DEBUG);
         GreeterImpl impl = new GreeterImpl();
-        try (RpcServer s = server(ServerConfig.builder().authToken("s3cret-token-42"), impl)) {
+        try (TransportServer s = server(ServerConfig.builder().authToken("s3cret-token-42"), impl)) {
             RpcResponse ok = hello(ClientConfig.builder().authToken("s3cret-token-42").build(), s.port());
             assertEquals(Status.OK, ok.status());
             for (String bad : new String[]{null, "guess-token-99"}) {
@@ -190,7 +190,7 @@ class TlsAndAuthTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosed() throws Exception {
-        try (RpcServer s = server(ServerConfig.builder().maxConnections(2), new GreeterImpl());
+        try (TransportServer s = server(ServerConfig.builder().maxConnections(2), new GreeterImpl());
              RawConnection a = new RawConnection(s.port()); RawConnection b = new RawConnection(s.port())) {
             // each connection is confirmed (PING/PONG) before the next opens: the server sets up connections on
             // several event loops, so only confirmed ones are known to count

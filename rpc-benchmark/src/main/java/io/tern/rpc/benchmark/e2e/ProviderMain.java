@@ -3,7 +3,7 @@ package io.tern.rpc.benchmark.e2e;
 import io.tern.rpc.benchmark.model.EchoService;
 import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.transport.ExportedService;
-import io.tern.rpc.transport.RpcServer;
+import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 
 import java.io.BufferedReader;
@@ -52,7 +52,7 @@ public final class ProviderMain {
             case "tern-default", "tern-direct" -> {
                 ExportedService.ExecutionMode mode = args[0].equals("tern-direct")
                         ? ExportedService.ExecutionMode.DIRECT : ExportedService.ExecutionMode.EXECUTOR;
-                RpcServer s = new RpcServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofSeconds(1)).build());
+                TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofSeconds(1)).build());
                 s.export(ExportedService.of(EchoService.class, new EchoServiceImpl(), "", "", mode));
                 s.start();
                 server = s;

@@ -6,22 +6,22 @@ import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.benchmark.model.WireSamples;
 import io.tern.rpc.cluster.Reference;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Tern consumer: a default {@link RpcClient} and a proxy over one connection (Protostuff). Calls are async; the
+ * Tern consumer: a default {@link TransportClient} and a proxy over one connection (Protostuff). Calls are async; the
  * future completes on the client I/O thread and the slot issues its next call right there, without a hand-off.
  */
 final class TernLoad implements LoadTarget {
-    private final RpcClient client;
+    private final TransportClient client;
     private final EchoService service;
 
     TernLoad(int port) throws Exception {
-        client = new RpcClient(ClientConfig.defaults());
+        client = new TransportClient(ClientConfig.defaults());
         service = Reference.to(EchoService.class).address("127.0.0.1:" + port)
                 .timeout(Duration.ofMillis(WireSamples.TIMEOUT_MILLIS)).create(client);
         String echoed = service.echo(Payloads.ECHO_STRING).get(10, TimeUnit.SECONDS);

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * accepting, sends GOAWAY, answers new requests with SHUTTING_DOWN, waits (up to the shutdown grace) for in-flight
  * calls to finish and for clients to close their connections, then closes what is left.
  */
-public final class RpcServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+public final class TransportServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransportServer.class);
 
     private final ServerConfig config;
     private final ExportTable exports;
@@ -28,7 +28,7 @@ public final class RpcServer implements AutoCloseable {
     private final ServerListener listener;
     private volatile boolean started;
 
-    public RpcServer(ServerConfig config) {
+    public TransportServer(ServerConfig config) {
         this.config = config;
         // one peer address may hold a quarter of the server's budget, and always two max-size frames (one arriving,
         // one waiting to be decoded)
@@ -49,13 +49,13 @@ public final class RpcServer implements AutoCloseable {
      * once, when its service is exported), after the filters found through {@code META-INF/services} and those added
      * before it. Add filters before exporting.
      */
-    public RpcServer filter(ServerFilter filter) {
+    public TransportServer filter(ServerFilter filter) {
         exports.addFilter(filter);
         return this;
     }
 
     /** Adds a service to the dispatch table; may be called before or after {@link #start()}. */
-    public RpcServer export(ExportedService service) {
+    public TransportServer export(ExportedService service) {
         exports.export(service);
         log.info("Exported {} ({} mode)", service.serviceKey(), service.mode());
         return this;
@@ -66,7 +66,7 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /** Binds and returns once the server accepts connections. */
-    public synchronized RpcServer start() {
+    public synchronized TransportServer start() {
         if (started) {
             return this;
         }

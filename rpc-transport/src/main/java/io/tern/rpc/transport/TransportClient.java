@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * The consumer side's transport: one event loop group, one timer wheel for call timeouts, and one multiplexed
  * {@link ClientConnection} per provider address, shared by every proxy that calls that address.
  */
-public final class RpcClient implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
+public final class TransportClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransportClient.class);
 
     private final ClientConfig config;
     private final EventLoopGroup group;
@@ -41,7 +41,7 @@ public final class RpcClient implements AutoCloseable {
     private volatile ThreadPoolExecutor decoder;
     private final SslContext sslContext;
 
-    public RpcClient(ClientConfig config) {
+    public TransportClient(ClientConfig config) {
         this.config = config;
         this.group = Transports.group(config.ioThreads(), "tern-client-io", IoThreads.Role.CLIENT_IO);
         this.sslContext = config.security().clientContext();
@@ -87,7 +87,7 @@ public final class RpcClient implements AutoCloseable {
     /** The shared connection to {@code host:port}, connecting on first use. */
     public ClientConnection connection(String host, int port) {
         if (closed) {
-            throw new IllegalStateException("this RpcClient is closed");
+            throw new IllegalStateException("this TransportClient is closed");
         }
         return connections.computeIfAbsent(host + ":" + port, k -> new ClientConnection(this, host, port));
     }
