@@ -146,7 +146,7 @@ public final class ConsistentHashLoadBalancer implements LoadBalancer {
             }
         }
         for (int i : indexes) {
-            String reason = HashKeyText.unstableReason(m.getGenericParameterTypes()[i]);
+            String reason = HashKeyTypes.unstableReason(m.getGenericParameterTypes()[i]);
             if (reason != null) {
                 throw new IllegalArgumentException("consistent-hash cannot key " + method + " by parameter " + i + " ("
                         + params[i].getParameterizedType().getTypeName() + ", chosen by " + source + "): " + reason
