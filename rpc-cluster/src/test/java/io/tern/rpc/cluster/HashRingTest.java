@@ -2,7 +2,7 @@ package io.tern.rpc.cluster;
 
 import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.RpcClient;
+import io.tern.rpc.transport.TransportClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,12 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ring alone: owners independent of the list's order, rebuilt only for new endpoints, lookups that allocate nothing. */
 class HashRingTest {
-    static RpcClient client;
+    static TransportClient client;
 
     @BeforeAll
     static void client() {
         // connections to a closed loopback port: the ring never touches them
-        client = new RpcClient(ClientConfig.builder().reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
+        client = new TransportClient(ClientConfig.builder().reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
     }
 
     @AfterAll
