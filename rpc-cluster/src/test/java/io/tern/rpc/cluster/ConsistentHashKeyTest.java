@@ -268,6 +268,13 @@ class ConsistentHashKeyTest {
             AffinityService byAnnotation = consumer.refer(Reference.to(AffinityService.class).version(version).loadBalance("consistent-hash"));
             AffinityService byIndex = consumer.refer(Reference.to(AffinityService.class).version(version).loadBalance("consistent-hash")
                     .hashArguments(1));
+            // a user's home is its place on the ring of all three: wait until every connection is up, or an early
+            // call is placed on a smaller ring and the next on the full one
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (consumer.directories().stream().anyMatch(d -> d.available().size() < 3)) {
+                assertTrue(System.nanoTime() < deadline, "three providers connected within 10 s");
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // poll every millisecond
+            }
             Set<String> providersUsed = new HashSet<>();
             for (int u = 0; u < 30; u++) {
                 String user = "user-" + u;
