@@ -40,7 +40,14 @@ public final class LoadBalancers {
                         + ": give it a unique name in name() (META-INF/services/io.tern.rpc.cluster.LoadBalancerProvider)");
             }
         }
-        return Map.copyOf(byName);
+        return java.util.Collections.unmodifiableMap(byName);
+    }
+
+    /** The names as a sentence, built-ins first: "random, round-robin, ... or p2c". */
+    private static String inOrder() {
+        List<String> names = new ArrayList<>(Known.BY_NAME.keySet());
+        String last = names.remove(names.size() - 1);
+        return String.join(", ", names) + " or " + last;
     }
 
     private static LoadBalancerProvider builtIn(String name, Function<LoadBalancerProvider.Options, LoadBalancer> factory) {
@@ -60,8 +67,8 @@ public final class LoadBalancers {
     static String checkName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (!Known.BY_NAME.containsKey(n)) {
-            throw new IllegalArgumentException("unknown load balancer '" + name + "' (rpc.consumer.load-balance): use one of "
-                    + String.join(", ", names()) + ", or add one with a LoadBalancerProvider listed in META-INF/services");
+            throw new IllegalArgumentException("unknown load balancer '" + name + "' (rpc.consumer.load-balance): use "
+                    + inOrder() + ", or add one with a LoadBalancerProvider listed in META-INF/services");
         }
         return n;
     }

@@ -36,8 +36,8 @@ class LoadBalancerProviderTest {
     @Test
     void anUnknownNameListsEveryKnownOneAndHowToAddOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadBalancers.byName("fastest", 0));
-        assertTrue(e.getMessage().contains("rpc.consumer.load-balance") && e.getMessage().contains("round-robin")
-                && e.getMessage().contains("first-listed") && e.getMessage().contains("LoadBalancerProvider"), e.getMessage());
+        assertTrue(e.getMessage().contains("rpc.consumer.load-balance): use random, round-robin, least-active, consistent-hash, p2c or first-listed,")
+                && e.getMessage().contains("LoadBalancerProvider"), e.getMessage());
     }
 
     @Test
