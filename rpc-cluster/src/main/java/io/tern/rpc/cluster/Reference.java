@@ -22,6 +22,9 @@ import java.util.concurrent.Executor;
  *         .timeout(Duration.ofMillis(500))
  *         .create(client);
  * }</pre>
+ *
+ * <p>Over 250 lines on purpose: it is the list of a reference's settings, one setter each, each validating its value
+ * with a message that names its property; the call path itself is assembled in {@link CallPath}.
  */
 public final class Reference<T> {
     private final Class<T> interfaceClass;

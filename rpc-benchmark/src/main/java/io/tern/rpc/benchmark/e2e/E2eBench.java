@@ -35,6 +35,9 @@ import java.util.function.ToDoubleFunction;
  * call and C), writes it with the machine facts to {@code --out}, one percentile distribution per row to
  * {@code --hgrm-dir}, and a latency-by-percentile plot to {@code --png}.
  *
+ * <p>Over 250 lines: a command-line tool whose option parsing, process handling and report are read top to bottom
+ * (its load loops are {@link TernLoad} and {@link RawNettyLoad}).
+ *
  * <pre>
  * --warmup S (5) --measure S (10) --jvm-warmup S (= warmup; per fresh provider, both calls at C=32) --repeats N (3) --concurrency 1,32,128 --calls echo,pojo
  * --modes raw-netty,tern-default,tern-direct --provider-jvm "-Xms512m -Xmx512m" --label TEXT
