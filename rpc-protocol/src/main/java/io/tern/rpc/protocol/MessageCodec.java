@@ -317,10 +317,10 @@ public final class MessageCodec {
     }
 
     private static void writeAttachments(ByteBuf buf, Map<String, String> attachments) {
-        Attachments.write(buf, attachments);
+        AttachmentsCodec.write(buf, attachments);
     }
 
     private static Map<String, String> readAttachments(ByteBuf body) {
-        return Attachments.read(body);
+        return AttachmentsCodec.read(body);
     }
 }
