@@ -28,7 +28,7 @@ final class TypedCodecs {
 
     /** Value types carried by this class's own encoding; inside POJOs they travel as Protostuff delegates. */
     static boolean isDelegateValue(Class<?> c) {
-        return ScalarCodecs.of(c) != null && !ProtostuffSerializer.isProtostuffScalar(c);
+        return ScalarCodecs.of(c) != null && !ProtostuffSchemas.isProtostuffScalar(c);
     }
 
     static boolean isSupportedContainer(Class<?> c) {
@@ -77,7 +77,7 @@ final class TypedCodecs {
         if (raw.isRecord()) {
             Set<Class<?>> building = RECORDS_BEING_BUILT.get();
             if (!building.add(raw)) {
-                throw ProtostuffSerializer.unsupported(where, raw, "is a record that contains itself; declare a class for recursive data");
+                throw ProtostuffSchemas.unsupported(where, raw, "is a record that contains itself; declare a class for recursive data");
             }
             try {
                 return new RecordCodec(raw, this, where);
@@ -88,7 +88,7 @@ final class TypedCodecs {
         if (Map.class.isAssignableFrom(raw)) {
             IntFunction<Map<Object, Object>> factory = ContainerCodecs.mapFactory(raw);
             if (factory == null) {
-                throw ProtostuffSerializer.unsupported(where, raw, "is not a java.util map type that can be rebuilt; declare Map, HashMap, LinkedHashMap or TreeMap");
+                throw ProtostuffSchemas.unsupported(where, raw, "is not a java.util map type that can be rebuilt; declare Map, HashMap, LinkedHashMap or TreeMap");
             }
             return new ContainerCodecs.MapCodec(factory, codecFor(Types.argument(type, 0), where + "<key>"), codecFor(Types.argument(type, 1), where + "<value>"),
                     "map " + where);
@@ -96,13 +96,12 @@ final class TypedCodecs {
         if (Collection.class.isAssignableFrom(raw)) {
             IntFunction<Collection<Object>> factory = ContainerCodecs.collectionFactory(raw);
             if (factory == null) {
-                throw ProtostuffSerializer.unsupported(where, raw, "is not a java.util collection type that can be rebuilt; declare List, Set or a java.util implementation");
+                throw ProtostuffSchemas.unsupported(where, raw, "is not a java.util collection type that can be rebuilt; declare List, Set or a java.util implementation");
             }
             return new ContainerCodecs.CollectionCodec(factory, codecFor(Types.argument(type, 0), where + "<element>"), "collection " + where);
         }
         if (raw == Object.class || raw.isInterface() || Modifier.isAbstract(raw.getModifiers()) || AllowList.isJdk(raw)) {
-            throw ProtostuffSerializer.unsupported(where, raw, "is polymorphic or a JDK internal type; protostuff would have to load a class named by the peer."
-                    + " Declare a concrete class, or use rpc.serialization=kryo");
+            throw ProtostuffSchemas.unsupported(where, raw, ProtostuffSchemas.POLYMORPHIC);
         }
         return protostuff.pojoCodec(raw, where);
     }
