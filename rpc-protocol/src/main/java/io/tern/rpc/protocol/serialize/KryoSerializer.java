@@ -17,7 +17,7 @@ import java.lang.reflect.Type;
  * with what to do about it. References are off (no cyclic graphs). JDK collection views and immutable collections
  * are written as their plain mutable equivalents. Kryo's set-up is {@link TernKryo}'s and {@link TernClassResolver}'s.
  */
-public final class KryoSerializer implements Serializer {
+public final class KryoSerializer extends BuiltInSerializer {
     public static final byte ID = 2;
     /**
      * Deepest object graph Kryo reads or writes (Kryo counts one level per nested object). Deeper bodies are refused
@@ -26,7 +26,6 @@ public final class KryoSerializer implements Serializer {
      */
     static final int MAX_DEPTH = 256;
 
-    private final AllowList allowList;
     private final FastThreadLocal<TernKryo> kryos = new FastThreadLocal<>() {
         @Override
         protected TernKryo initialValue() {
@@ -41,17 +40,7 @@ public final class KryoSerializer implements Serializer {
     };
 
     public KryoSerializer(AllowList allowList) {
-        this.allowList = allowList;
-    }
-
-    @Override
-    public byte id() {
-        return ID;
-    }
-
-    @Override
-    public String name() {
-        return "kryo";
+        super(ID, "kryo", allowList);
     }
 
     /** This thread's Kryo, with every class allowed so far registered. */
@@ -73,8 +62,7 @@ public final class KryoSerializer implements Serializer {
     }
 
     @Override
-    public ValueCodec codecFor(Type declaredType) {
-        allowList.allow(declaredType);
+    ValueCodec codecForAllowed(Type declaredType) {
         Class<?> raw = Types.box(Types.raw(declaredType));
         return new ValueCodec() {
             @Override

@@ -18,30 +18,18 @@ import java.util.Set;
  * BigInteger fields keep protostuff's encoding but are checked against the digit and scale caps before parsing
  * ({@link ProtostuffDelegates}).
  */
-public final class ProtostuffSerializer implements Serializer {
+public final class ProtostuffSerializer extends BuiltInSerializer {
     public static final byte ID = 1;
 
-    private final AllowList allowList;
     private final TypedCodecs typed = new TypedCodecs(this);
     private final ProtostuffSchemas schemas = new ProtostuffSchemas(typed);
 
     public ProtostuffSerializer(AllowList allowList) {
-        this.allowList = allowList;
+        super(ID, "protostuff", allowList);
     }
 
     @Override
-    public byte id() {
-        return ID;
-    }
-
-    @Override
-    public String name() {
-        return "protostuff";
-    }
-
-    @Override
-    public ValueCodec codecFor(Type declaredType) {
-        allowList.allow(declaredType);
+    ValueCodec codecForAllowed(Type declaredType) {
         return typed.codecFor(declaredType, declaredType.getTypeName());
     }
 

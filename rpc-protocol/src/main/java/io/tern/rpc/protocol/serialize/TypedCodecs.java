@@ -41,18 +41,7 @@ final class TypedCodecs {
             return NullCodec.INSTANCE;
         }
         if (raw.isPrimitive()) {
-            ValueCodec boxed = ScalarCodecs.of(Types.box(raw));
-            return new ValueCodec() {
-                @Override
-                public void write(ByteBuf out, Object value) throws Exception {
-                    boxed.write(out, value);
-                }
-
-                @Override
-                public Object read(ByteBuf in) throws Exception {
-                    return boxed.read(in);
-                }
-            };
+            return ScalarCodecs.of(Types.box(raw)); // never null: no presence byte
         }
         ValueCodec inner = nonNullCodecFor(type, raw, where);
         return new Nullable(inner);
