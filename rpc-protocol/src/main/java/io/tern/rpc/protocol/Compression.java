@@ -50,6 +50,31 @@ public final class Compression {
         return id != FrameHeader.COMPRESS_NONE && bodyLength >= threshold;
     }
 
+    /**
+     * Ends a frame started at {@code start} in {@code buf}: fills in its length, or, when this compression applies to
+     * the body's size, returns a new frame with the body compressed and releases {@code buf}.
+     */
+    ByteBuf finishFrame(ByteBufAllocator alloc, ByteBuf buf, int start) {
+        int bodyLength = buf.writerIndex() - start - FrameHeader.LENGTH;
+        if (!appliesTo(bodyLength)) {
+            FrameHeader.finish(buf, start);
+            return buf;
+        }
+        ByteBuf compressed = alloc.ioBuffer(FrameHeader.LENGTH + bodyLength / 2);
+        try {
+            compressed.writeBytes(buf, start, FrameHeader.LENGTH);
+            compressed.setByte(FrameHeader.OFFSET_COMPRESS, id);
+            gzipInto(buf, start + FrameHeader.LENGTH, bodyLength, compressed);
+            FrameHeader.finish(compressed, 0);
+            return compressed;
+        } catch (RuntimeException e) {
+            compressed.release();
+            throw e;
+        } finally {
+            buf.release();
+        }
+    }
+
     /** GZIP-compresses {@code length} bytes of {@code src} from {@code index} into {@code out}. */
     public static void gzipInto(ByteBuf src, int index, int length, ByteBuf out) {
         try (GZIPOutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out), 4096)) {

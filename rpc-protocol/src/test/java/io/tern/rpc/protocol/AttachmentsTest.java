@@ -60,10 +60,10 @@ class AttachmentsTest {
         ByteBuf x = Unpooled.buffer();
         ByteBuf y = Unpooled.buffer();
         try {
-            Attachments.write(x, plain);
-            Attachments.write(y, compact);
+            AttachmentsCodec.write(x, plain);
+            AttachmentsCodec.write(y, compact);
             assertEquals(x, y, "the same bytes whatever the map type");
-            Map<String, String> back = Attachments.read(y);
+            Map<String, String> back = AttachmentsCodec.read(y);
             assertEquals(plain, back);
             assertFalse(y.isReadable());
             String key = back.keySet().stream().filter(RpcRequest.DEADLINE_MS::equals).findFirst().orElseThrow();
@@ -80,14 +80,14 @@ class AttachmentsTest {
         Attachments call = Attachments.ofCall(1234567, 0, false);
         ByteBuf buf = Unpooled.buffer();
         try {
-            Attachments.write(buf, call);
+            AttachmentsCodec.write(buf, call);
             ByteBuf plain = Unpooled.buffer();
-            Attachments.write(plain, new LinkedHashMap<>(Map.of(RpcRequest.DEADLINE_MS, "1234567", RpcRequest.ATTEMPT, "0")));
-            Attachments back = (Attachments) Attachments.read(buf);
+            AttachmentsCodec.write(plain, new LinkedHashMap<>(Map.of(RpcRequest.DEADLINE_MS, "1234567", RpcRequest.ATTEMPT, "0")));
+            Attachments back = (Attachments) AttachmentsCodec.read(buf);
             assertEquals(1234567, back.deadlineMillis());
             assertEquals("1234567", back.get(RpcRequest.DEADLINE_MS));
             assertEquals(Map.of(RpcRequest.DEADLINE_MS, "1234567", RpcRequest.ATTEMPT, "0"), back);
-            Map<String, String> other = Attachments.read(plain);
+            Map<String, String> other = AttachmentsCodec.read(plain);
             assertEquals(back, other, "the same map whichever way the deadline was written");
             plain.release();
         } finally {
@@ -106,8 +106,8 @@ class AttachmentsTest {
         for (String odd : new String[]{"", "12a", "-3", "1234567890123456789012"}) {
             ByteBuf buf = Unpooled.buffer();
             try {
-                Attachments.write(buf, Map.of(RpcRequest.DEADLINE_MS, odd));
-                assertEquals(Map.of(RpcRequest.DEADLINE_MS, odd), Attachments.read(buf), odd);
+                AttachmentsCodec.write(buf, Map.of(RpcRequest.DEADLINE_MS, odd));
+                assertEquals(Map.of(RpcRequest.DEADLINE_MS, odd), AttachmentsCodec.read(buf), odd);
                 assertFalse(buf.isReadable());
             } finally {
                 buf.release();

@@ -1,14 +1,7 @@
 package io.tern.rpc.protocol.serialize;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
-import java.lang.reflect.WildcardType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -158,7 +151,7 @@ public final class AllowList {
     /** Allows every class of a method's signature: parameters, return type and declared exceptions. */
     public void allowSignature(Method method) {
         synchronized (lock) {
-            Walk walk = new Walk();
+            TypeWalk walk = new TypeWalk(walked);
             for (Type t : method.getGenericParameterTypes()) {
                 walk.visit(t);
             }
@@ -177,14 +170,14 @@ public final class AllowList {
      */
     public void allow(Type type) {
         synchronized (lock) {
-            Walk walk = new Walk();
+            TypeWalk walk = new TypeWalk(walked);
             walk.visit(type);
             commit(walk);
         }
     }
 
     /** Checks the ids of everything a walk found, then publishes it all at once. */
-    private void commit(Walk walk) {
+    private void commit(TypeWalk walk) {
         Map<Integer, Class<?>> newIds = new HashMap<>();
         List<Class<?>> added = new ArrayList<>();
         for (Class<?> c : walk.found.values()) {
@@ -222,75 +215,6 @@ public final class AllowList {
      */
     Class<?>[] hashRegistered() {
         return hashRegistered;
-    }
-
-    /** One walk over a type graph: what it finds is committed only if no id collides. */
-    private final class Walk {
-        final Set<Type> seen = new HashSet<>();
-        final Map<String, Class<?>> found = new LinkedHashMap<>();
-
-        void visit(Type type) {
-            if (type == null || walked.contains(type) || !seen.add(type)) {
-                return;
-            }
-            if (type instanceof Class<?> c) {
-                visitClass(c);
-            } else if (type instanceof ParameterizedType p) {
-                visit(p.getRawType());
-                for (Type arg : p.getActualTypeArguments()) {
-                    visit(arg);
-                }
-            } else if (type instanceof GenericArrayType g) {
-                add(Types.raw(g)); // List<String>[] travels as a List[]
-                visit(g.getGenericComponentType());
-            } else if (type instanceof WildcardType w) {
-                for (Type b : w.getUpperBounds()) {
-                    visit(b);
-                }
-            } else if (type instanceof TypeVariable<?> v) {
-                for (Type b : v.getBounds()) {
-                    visit(b);
-                }
-            }
-        }
-
-        private void add(Class<?> c) {
-            found.putIfAbsent(c.getName(), c);
-        }
-
-        private void visitClass(Class<?> c) {
-            if (c.isPrimitive() || c == Object.class || c == void.class || c == Void.class) {
-                return;
-            }
-            if (c.isArray()) {
-                add(c); // int[][] registers int[][] and, through its component, int[]
-                visit(c.getComponentType());
-                return;
-            }
-            if (isJdk(c)) {
-                if (c.isEnum() || Throwable.class.isAssignableFrom(c)) {
-                    add(c);
-                }
-                return; // collection interfaces and value types: covered by JDK_VALUE_TYPES and type arguments
-            }
-            add(c);
-            if (c.isRecord()) {
-                for (RecordComponent rc : c.getRecordComponents()) {
-                    visit(rc.getGenericType());
-                }
-                return;
-            }
-            for (Class<?> k = c; k != null && k != Object.class && !isJdk(k); k = k.getSuperclass()) {
-                if (k != c) {
-                    add(k);
-                }
-                for (Field f : k.getDeclaredFields()) {
-                    if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers())) {
-                        visit(f.getGenericType());
-                    }
-                }
-            }
-        }
     }
 
     static boolean isJdk(Class<?> c) {

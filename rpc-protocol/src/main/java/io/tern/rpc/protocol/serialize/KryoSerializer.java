@@ -4,20 +4,10 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.DefaultClassResolver;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Kryo codec (codec byte 2), with class registration required: no class name is ever written or read. A class
@@ -25,9 +15,9 @@ import java.util.Set;
  * an id derived from its name ({@link AllowList#hashId}), so both peers agree without coordination. A body tagging
  * a class by name, or naming an id not registered here, is refused; writing a class that is not registered fails
  * with what to do about it. References are off (no cyclic graphs). JDK collection views and immutable collections
- * are written as their plain mutable equivalents.
+ * are written as their plain mutable equivalents. Kryo's set-up is {@link TernKryo}'s and {@link TernClassResolver}'s.
  */
-public final class KryoSerializer implements Serializer {
+public final class KryoSerializer extends BuiltInSerializer {
     public static final byte ID = 2;
     /**
      * Deepest object graph Kryo reads or writes (Kryo counts one level per nested object). Deeper bodies are refused
@@ -36,7 +26,6 @@ public final class KryoSerializer implements Serializer {
      */
     static final int MAX_DEPTH = 256;
 
-    private final AllowList allowList;
     private final FastThreadLocal<TernKryo> kryos = new FastThreadLocal<>() {
         @Override
         protected TernKryo initialValue() {
@@ -51,17 +40,7 @@ public final class KryoSerializer implements Serializer {
     };
 
     public KryoSerializer(AllowList allowList) {
-        this.allowList = allowList;
-    }
-
-    @Override
-    public byte id() {
-        return ID;
-    }
-
-    @Override
-    public String name() {
-        return "kryo";
+        super(ID, "kryo", allowList);
     }
 
     /** This thread's Kryo, with every class allowed so far registered. */
@@ -83,8 +62,7 @@ public final class KryoSerializer implements Serializer {
     }
 
     @Override
-    public ValueCodec codecFor(Type declaredType) {
-        allowList.allow(declaredType);
+    ValueCodec codecForAllowed(Type declaredType) {
         Class<?> raw = Types.box(Types.raw(declaredType));
         return new ValueCodec() {
             @Override
@@ -169,163 +147,5 @@ public final class KryoSerializer implements Serializer {
             root = root.getCause();
         }
         return root == e ? String.valueOf(e.getMessage()) : root.getMessage() + " (" + e.getMessage() + ")";
-    }
-
-    /** One thread's Kryo: fixed JDK registrations, then every class of the allow-list, registered as it grows. */
-    static final class TernKryo extends Kryo {
-        private final AllowList allowList;
-        /** How many of {@link AllowList#hashRegistered()} this instance has registered. */
-        private int registered;
-
-        TernKryo(AllowList allowList) {
-            super(new TernClassResolver(), null);
-            this.allowList = allowList;
-            setRegistrationRequired(true);
-            setReferences(false);
-            setMaxDepth(MAX_DEPTH);
-            setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-            addDefaultSerializer(java.util.UUID.class, new UuidSerializer());
-            addDefaultSerializer(java.util.Collection.class, BoundedKryoInput.BoundedCollectionSerializer.class);
-            addDefaultSerializer(java.util.Map.class, BoundedKryoInput.BoundedMapSerializer.class);
-            addDefaultSerializer(Object[].class, BoundedKryoInput.BoundedObjectArraySerializer.class);
-            addDefaultSerializer(java.util.TreeMap.class, BoundedKryoInput.SortedMapSerializer.class);
-            addDefaultSerializer(java.util.TreeSet.class, BoundedKryoInput.SortedSetSerializer.class);
-            addDefaultSerializer(boolean[].class, BoundedKryoInput.BoundedBooleanArraySerializer.class);
-            addDefaultSerializer(java.math.BigInteger.class, BoundedKryoInput.BoundedBigIntegerSerializer.class);
-            addDefaultSerializer(java.math.BigDecimal.class, BoundedKryoInput.BoundedBigDecimalSerializer.class);
-            List<Class<?>> fixed = AllowList.JDK_VALUE_TYPES;
-            for (int i = 0; i < fixed.size(); i++) {
-                if (getClassResolver().getRegistration(fixed.get(i)) == null) { // String and the boxes keep Kryo's own ids 0-8
-                    register(fixed.get(i), AllowList.FIRST_FIXED_ID + i);
-                }
-            }
-        }
-
-        /**
-         * Registers the classes allowed since this instance last looked: one volatile read when nothing changed.
-         * Serializers are created on first use, as Kryo does for classes it registers implicitly.
-         */
-        void catchUp() {
-            Class<?>[] allowed = allowList.hashRegistered();
-            if (allowed.length == registered) {
-                return;
-            }
-            for (int i = registered; i < allowed.length; i++) {
-                register(new LazyRegistration(this, allowed[i], AllowList.hashId(allowed[i].getName())));
-            }
-            registered = allowed.length;
-        }
-
-        @Override
-        protected String unregisteredClassMessage(Class type) {
-            return "class " + type.getName() + " is not registered with Kryo: Tern RPC's Kryo carries only the JDK value types and"
-                    + " the classes reachable from exported or referenced method signatures. Declare it in a method signature"
-                    + " (or a field of a type one uses), or allow it explicitly on both peers with"
-                    + " Serializers.allowList().allowClass(" + type.getName() + ".class)";
-        }
-    }
-
-    /** A registration whose serializer is created when it is first needed (most allowed classes never travel by Kryo). */
-    static final class LazyRegistration extends Registration {
-        private static final com.esotericsoftware.kryo.Serializer<Object> NOT_YET = new com.esotericsoftware.kryo.Serializer<>() {
-            @Override
-            public void write(Kryo kryo, Output output, Object object) {
-                throw new IllegalStateException("placeholder serializer used");
-            }
-
-            @Override
-            public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
-                throw new IllegalStateException("placeholder serializer used");
-            }
-        };
-
-        private final Kryo kryo;
-        private boolean created;
-
-        LazyRegistration(Kryo kryo, Class<?> type, int id) {
-            super(type, NOT_YET, id);
-            this.kryo = kryo;
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes")
-        public com.esotericsoftware.kryo.Serializer getSerializer() {
-            if (!created) {
-                setSerializer(kryo.getDefaultSerializer(getType()));
-                created = true;
-            }
-            return super.getSerializer();
-        }
-    }
-
-    /** UUID's fields are not open to reflection on modern JDKs. */
-    static final class UuidSerializer extends com.esotericsoftware.kryo.Serializer<java.util.UUID> {
-        UuidSerializer() {
-            setImmutable(true);
-        }
-
-        @Override
-        public void write(Kryo kryo, Output output, java.util.UUID uuid) {
-            output.writeLong(uuid.getMostSignificantBits());
-            output.writeLong(uuid.getLeastSignificantBits());
-        }
-
-        @Override
-        public java.util.UUID read(Kryo kryo, Input input, Class<? extends java.util.UUID> type) {
-            return new java.util.UUID(input.readLong(), input.readLong());
-        }
-    }
-
-    /**
-     * Reads classes by registered id only (a class name on the wire is refused unread) and writes JDK collection
-     * views and immutable collections, which are not registered, as the plain collection they stand for.
-     */
-    static final class TernClassResolver extends DefaultClassResolver {
-        @Override
-        public Registration readClass(Input input) {
-            int tag = input.readVarInt(true); // id + 2; 0 = null, 1 = a class name follows
-            if (tag == Kryo.NULL) {
-                return null;
-            }
-            if (tag == NAME + 2) {
-                throw new CorruptBodyException("class names are not accepted: Tern RPC's Kryo bodies tag classes by registered id only");
-            }
-            Registration registration = getRegistration(tag - 2);
-            if (registration == null) {
-                throw new CorruptBodyException("class id " + (tag - 2) + " is not registered here: the peer sent a type that is not"
-                        + " on this side's allow-list (JDK value types and classes reachable from exported or referenced signatures)");
-            }
-            return registration;
-        }
-
-        @Override
-        public Registration writeClass(Output output, Class type) {
-            if (type != null && getRegistration(type) == null) {
-                type = plainJdkType(type);
-            }
-            return super.writeClass(output, type);
-        }
-
-        private static Class<?> plainJdkType(Class<?> type) {
-            if (type.isArray() || !AllowList.isJdk(type)) {
-                return type;
-            }
-            if (java.util.SortedMap.class.isAssignableFrom(type)) {
-                return java.util.TreeMap.class; // sorted views stay sorted (comparator kept)
-            }
-            if (java.util.SortedSet.class.isAssignableFrom(type)) {
-                return java.util.TreeSet.class;
-            }
-            if (Map.class.isAssignableFrom(type)) {
-                return LinkedHashMap.class;
-            }
-            if (Set.class.isAssignableFrom(type)) {
-                return LinkedHashSet.class;
-            }
-            if (Collection.class.isAssignableFrom(type)) {
-                return ArrayList.class;
-            }
-            return type;
-        }
     }
 }

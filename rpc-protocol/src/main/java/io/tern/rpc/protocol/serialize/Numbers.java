@@ -1,7 +1,10 @@
 package io.tern.rpc.protocol.serialize;
 
+import io.netty.buffer.ByteBuf;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Peer-supplied BigDecimal and BigInteger values under the digit and scale caps of {@link DecodeBudget}: the text or
@@ -25,6 +28,19 @@ final class Numbers {
             throw new CorruptBodyException(what + " text of " + length + " characters is over the limit of " + DecodeBudget.MAX_NUMBER_DIGITS
                     + " digits" + (max == MAX_DECIMAL_TEXT ? " and scale ±" + DecodeBudget.MAX_NUMBER_SCALE : ""));
         }
+    }
+
+    /** The text of a number, refused by its length before the String is made; its digits are checked by the parse methods. */
+    static String readText(ByteBuf in, int maxLength, String what) {
+        long announced = Varints.readAnnouncedLength(in);
+        if (announced < 0) {
+            throw new CorruptBodyException(what + " without text");
+        }
+        checkTextLength(announced, maxLength, what);
+        int len = Varints.checkLeft(in, announced);
+        String text = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+        in.skipBytes(len);
+        return text;
     }
 
     /** Parses a BigDecimal after checking its significant digits, then its scale; spends the text's length. */

@@ -50,6 +50,26 @@ public final class Varints {
         throw new CorruptBodyException("malformed varlong");
     }
 
+    /** A signed int as a zigzag varint: small magnitudes of either sign take few bytes. */
+    static void writeSignedVarint(ByteBuf out, int value) {
+        writeVarint(out, (value << 1) ^ (value >> 31));
+    }
+
+    static int readSignedVarint(ByteBuf in) {
+        int v = readVarint(in);
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** A signed long as a zigzag varlong. */
+    static void writeSignedVarlong(ByteBuf out, long value) {
+        writeVarlong(out, (value << 1) ^ (value >> 63));
+    }
+
+    static long readSignedVarlong(ByteBuf in) {
+        long v = readVarlong(in);
+        return (v >>> 1) ^ -(v & 1);
+    }
+
     /**
      * A size in bytes (a message length, a byte run) that cannot exceed the bytes left. Counts of decoded elements
      * use {@link #readElementCount}, which also spends them from the body's {@link DecodeBudget}.

@@ -332,17 +332,17 @@ class KryoRegistrationTest {
         for (Class<?> c : AllowList.JDK_VALUE_TYPES) {
             Class<?> s = kryo.serializerClass(c);
             if (Collection.class.isAssignableFrom(c)) {
-                assertTrue(s == BoundedKryoInput.BoundedCollectionSerializer.class || s == BoundedKryoInput.SortedSetSerializer.class, c + ": " + s);
+                assertTrue(s == BoundedKryoSerializers.BoundedCollectionSerializer.class || s == BoundedKryoSerializers.SortedSetSerializer.class, c + ": " + s);
             } else if (Map.class.isAssignableFrom(c)) {
-                assertTrue(s == BoundedKryoInput.BoundedMapSerializer.class || s == BoundedKryoInput.SortedMapSerializer.class, c + ": " + s);
+                assertTrue(s == BoundedKryoSerializers.BoundedMapSerializer.class || s == BoundedKryoSerializers.SortedMapSerializer.class, c + ": " + s);
             }
         }
-        assertEquals(BoundedKryoInput.BoundedBigIntegerSerializer.class, kryo.serializerClass(BigInteger.class));
-        assertEquals(BoundedKryoInput.BoundedBigDecimalSerializer.class, kryo.serializerClass(BigDecimal.class));
+        assertEquals(BoundedKryoSerializers.BoundedBigIntegerSerializer.class, kryo.serializerClass(BigInteger.class));
+        assertEquals(BoundedKryoSerializers.BoundedBigDecimalSerializer.class, kryo.serializerClass(BigDecimal.class));
         for (Class<?> array : List.of(String[].class, Address[].class, int[][].class, Object[].class)) {
-            assertEquals(BoundedKryoInput.BoundedObjectArraySerializer.class, kryo.serializerClass(array), array.getName());
+            assertEquals(BoundedKryoSerializers.BoundedObjectArraySerializer.class, kryo.serializerClass(array), array.getName());
         }
-        assertEquals(BoundedKryoInput.BoundedBooleanArraySerializer.class, kryo.serializerClass(boolean[].class));
+        assertEquals(BoundedKryoSerializers.BoundedBooleanArraySerializer.class, kryo.serializerClass(boolean[].class));
         // Kryo's own primitive array serializers allocate through Input.readX(length), which BoundedKryoInput budgets
         assertEquals(DefaultArraySerializers.IntArraySerializer.class, kryo.serializerClass(int[].class));
         assertEquals(DefaultArraySerializers.ByteArraySerializer.class, kryo.serializerClass(byte[].class));
