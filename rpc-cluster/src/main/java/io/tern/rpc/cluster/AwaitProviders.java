@@ -2,7 +2,7 @@ package io.tern.rpc.cluster;
 
 import io.tern.rpc.protocol.Failures;
 import io.tern.rpc.protocol.RpcResponse;
-import io.tern.rpc.transport.CallFuture;
+import io.tern.rpc.transport.internal.CallFuture;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.tern.rpc.cluster;
 
-import io.tern.rpc.transport.ClientConnection;
+import io.tern.rpc.transport.internal.ClientConnection;
 
 import java.util.ArrayList;
 import java.util.List;

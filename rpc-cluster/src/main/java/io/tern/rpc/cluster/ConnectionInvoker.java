@@ -2,7 +2,7 @@ package io.tern.rpc.cluster;
 
 import io.tern.rpc.RpcTimeoutException;
 import io.tern.rpc.protocol.RpcResponse;
-import io.tern.rpc.transport.ClientConnection;
+import io.tern.rpc.transport.internal.ClientConnection;
 
 import java.util.concurrent.CompletableFuture;
 

@@ -97,7 +97,7 @@ public final class Directory implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (Endpoint gone : old.values()) {
-            if (gone.connection().state() == io.tern.rpc.transport.ClientConnection.State.READY) {
+            if (gone.connection().state() == io.tern.rpc.transport.internal.ClientConnection.State.READY) {
                 lingering.put(gone.address(), new Lingering(gone, now + lingerNanos));
             } else {
                 client.release(gone.info().host(), gone.info().port());

@@ -1,7 +1,7 @@
 package io.tern.rpc.cluster;
 
 import io.tern.rpc.registry.ProviderInfo;
-import io.tern.rpc.transport.ClientConnection;
+import io.tern.rpc.transport.internal.ClientConnection;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -6,7 +6,7 @@ import io.tern.rpc.protocol.Failures;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
-import io.tern.rpc.transport.CallFuture;
+import io.tern.rpc.transport.internal.CallFuture;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tern.rpc.cluster;
 
 import io.tern.rpc.protocol.RpcRequest;
-import io.tern.rpc.transport.CallSpec;
+import io.tern.rpc.transport.internal.CallSpec;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.tern.rpc.cluster;
 
 import io.tern.rpc.Idempotent;
+import io.tern.rpc.RpcContext;
 import io.tern.rpc.RpcException;
 import io.tern.rpc.RpcStatusException;
 import io.tern.rpc.protocol.Attachments;
@@ -11,10 +12,9 @@ import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.Serializers;
-import io.tern.rpc.transport.CallSpec;
-import io.tern.rpc.transport.IoThreads;
-import io.tern.rpc.transport.MethodCodecs;
-import io.tern.rpc.RpcContext;
+import io.tern.rpc.transport.internal.CallSpec;
+import io.tern.rpc.transport.internal.IoThreads;
+import io.tern.rpc.transport.internal.MethodCodecs;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -115,7 +115,7 @@ final class ProxyHandler implements InvocationHandler {
      * {@link RpcContext} set, so continuations that run on completion (a {@code thenCompose} making the next hop's
      * call) keep the incoming deadline and no-retry mark.
      */
-    private final class CallResult extends io.tern.rpc.transport.CallFuture<Object> implements java.util.function.BiConsumer<RpcResponse, Throwable> {
+    private final class CallResult extends io.tern.rpc.transport.internal.CallFuture<Object> implements java.util.function.BiConsumer<RpcResponse, Throwable> {
         private final CompletableFuture<RpcResponse> call;
         private final RpcContext context;
 

@@ -108,7 +108,7 @@ class DirectoryHealthTest {
             Endpoint busy = at(d, one.port());
             Endpoint other = at(d, two.port());
             io.tern.rpc.testsupport.Poll.until(Duration.ofSeconds(5), "both connected", () -> busy.connection().state()
-                    == io.tern.rpc.transport.ClientConnection.State.READY && other.connection().state() == io.tern.rpc.transport.ClientConnection.State.READY);
+                    == io.tern.rpc.transport.internal.ClientConnection.State.READY && other.connection().state() == io.tern.rpc.transport.internal.ClientConnection.State.READY);
             assertEquals(d.all(), d.candidates(), "nobody busy: every provider is a candidate");
             d.record(busy, null, RpcResponse.status(Status.SERVER_BUSY, "executor full"));
             assertEquals(List.of(other), d.candidates(), "the busy one is skipped");

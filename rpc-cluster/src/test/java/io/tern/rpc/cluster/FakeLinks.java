@@ -93,11 +93,11 @@ final class FakeLinks {
         }
     }
 
-    private static final io.tern.rpc.transport.CallSpec SPEC = spec();
+    private static final io.tern.rpc.transport.internal.CallSpec SPEC = spec();
 
-    private static io.tern.rpc.transport.CallSpec spec() {
+    private static io.tern.rpc.transport.internal.CallSpec spec() {
         try {
-            return io.tern.rpc.transport.CallSpec.of(new io.tern.rpc.transport.MethodCodecs(Runnable.class.getMethod("run")),
+            return io.tern.rpc.transport.internal.CallSpec.of(new io.tern.rpc.transport.internal.MethodCodecs(Runnable.class.getMethod("run")),
                     io.tern.rpc.protocol.serialize.Serializers.protostuff(), io.tern.rpc.protocol.Compression.NONE, "svc");
         } catch (NoSuchMethodException e) {
             throw new AssertionError(e);

@@ -8,11 +8,11 @@ import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.GreeterImpl;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.ClientConnection;
 import io.tern.rpc.transport.ExportedService;
+import io.tern.rpc.transport.ServerConfig;
 import io.tern.rpc.transport.TransportClient;
 import io.tern.rpc.transport.TransportServer;
-import io.tern.rpc.transport.ServerConfig;
+import io.tern.rpc.transport.internal.ClientConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.testsupport.ZooKeepers;
 import io.tern.rpc.transport.ClientConfig;
-import io.tern.rpc.transport.ClientConnection;
+import io.tern.rpc.transport.internal.ClientConnection;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;

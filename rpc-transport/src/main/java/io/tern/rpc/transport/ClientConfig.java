@@ -4,8 +4,8 @@ import io.tern.rpc.protocol.FrameHeader;
 
 import java.time.Duration;
 
-import static io.tern.rpc.transport.ConfigCheck.positive;
-import static io.tern.rpc.transport.ConfigCheck.require;
+import static io.tern.rpc.transport.internal.ConfigCheck.positive;
+import static io.tern.rpc.transport.internal.ConfigCheck.require;
 
 /** Immutable client (consumer transport) settings, validated once when built. */
 public final class ClientConfig {

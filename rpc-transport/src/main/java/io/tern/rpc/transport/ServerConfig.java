@@ -2,13 +2,16 @@ package io.tern.rpc.transport;
 
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.transport.internal.DecodedCodecs;
+import io.tern.rpc.transport.internal.ExecutorSettings;
+import io.tern.rpc.transport.internal.InboundLimits;
 
 import java.time.Duration;
 import java.util.Objects;
 
-import static io.tern.rpc.transport.ConfigCheck.nonNegative;
-import static io.tern.rpc.transport.ConfigCheck.positive;
-import static io.tern.rpc.transport.ConfigCheck.require;
+import static io.tern.rpc.transport.internal.ConfigCheck.nonNegative;
+import static io.tern.rpc.transport.internal.ConfigCheck.positive;
+import static io.tern.rpc.transport.internal.ConfigCheck.require;
 
 /**
  * Immutable server settings, validated once when built. Longer than ~250 lines only by one accessor and one builder

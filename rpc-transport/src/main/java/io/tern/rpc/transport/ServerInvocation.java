@@ -1,6 +1,7 @@
 package io.tern.rpc.transport;
 
 import io.tern.rpc.protocol.Status;
+import io.tern.rpc.transport.internal.Rejection;
 
 import java.lang.reflect.Method;
 import java.util.Map;

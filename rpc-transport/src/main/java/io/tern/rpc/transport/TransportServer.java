@@ -4,6 +4,14 @@ import io.netty.channel.Channel;
 import io.tern.rpc.protocol.FrameDecoder;
 import io.tern.rpc.protocol.InboundBudget;
 import io.tern.rpc.protocol.PeerLog;
+import io.tern.rpc.transport.internal.BusinessExecutor;
+import io.tern.rpc.transport.internal.ExportTable;
+import io.tern.rpc.transport.internal.ProviderParts;
+import io.tern.rpc.transport.internal.ServerCounters;
+import io.tern.rpc.transport.internal.ServerDrain;
+import io.tern.rpc.transport.internal.ServerListener;
+import io.tern.rpc.transport.internal.TokenCheck;
+import io.tern.rpc.transport.internal.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import io.tern.rpc.protocol.Status;
  * carrying {@link #ATTACHMENT}, so every other test's server passes through it unchanged.
  */
 public final class LoadedServerFilter implements ServerFilter {
-    static final String ATTACHMENT = "tern-test-loaded-filter";
+    public static final String ATTACHMENT = "tern-test-loaded-filter";
 
     @Override
     public Object filter(ServerInvocation call, ServerInvoker next) throws Throwable {

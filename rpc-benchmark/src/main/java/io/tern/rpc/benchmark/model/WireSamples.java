@@ -12,7 +12,7 @@ import io.tern.rpc.protocol.ServiceKey;
 import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.Serializers;
 import io.tern.rpc.protocol.serialize.ValueCodec;
-import io.tern.rpc.transport.MethodCodecs;
+import io.tern.rpc.transport.internal.MethodCodecs;
 
 import java.lang.reflect.Method;
 import java.util.Map;
