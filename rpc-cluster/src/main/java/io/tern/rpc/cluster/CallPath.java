@@ -16,7 +16,7 @@ import java.util.ServiceLoader;
  *   -> AwaitProviders      a first call waits for the registry's first list
  *   -> FaultTolerance      failover / failfast, backup requests, retry budget, per-attempt deadlines
  *   -> Balancing           the load balancer's pick, outcome recorded on the provider
- *   -> ConnectionInvoker   the provider's multiplexed connection
+ *   -> Endpoint.send       the provider's multiplexed connection (ConnectionInvoker on the one-address path)
  * </pre>
  * A reference made to one address ({@link Reference#create(io.tern.rpc.transport.TransportClient)}) has no registry: its
  * path is deadline, user filters, token, connection.
@@ -31,7 +31,7 @@ final class CallPath {
         List<ClientFilter> links = head(clientFilters, referenceFilters, authToken);
         links.add(new AwaitProviders(directory));
         links.add(faultTolerance);
-        return ClientFilter.chain(links, new Balancing(directory, balancer, System::nanoTime));
+        return ClientFilter.chain(links, new Balancing(directory, balancer));
     }
 
     /** The path of a reference to one provider address. */

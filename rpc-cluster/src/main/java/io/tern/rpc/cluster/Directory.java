@@ -92,7 +92,9 @@ public final class Directory implements AutoCloseable {
                 }
                 next.add(existing);
             } else {
-                next.add(new Endpoint(p, client.acquire(p.host(), p.port()), detection, System::nanoTime));
+                Endpoint added = new Endpoint(p, client.acquire(p.host(), p.port()), detection, System::nanoTime);
+                added.reportTo(health);
+                next.add(added);
             }
         }
         long now = System.nanoTime();
@@ -210,9 +212,9 @@ public final class Directory implements AutoCloseable {
         return (e.isSuspect() ? 2 : 0) + (e.isBusy(now) ? 1 : 0);
     }
 
-    /** Feeds one attempt's outcome to overload steering, the failure detector and outlier ejection. */
+    /** Feeds one outcome to the providers' health, as a call's attempt does (for tests of the health rules). */
     void record(Endpoint endpoint, Throwable failure, RpcResponse response) {
-        health.record(endpoint, failure, response, endpoints);
+        health.record(endpoint, failure, response);
     }
 
     TransportClient client() {

@@ -1,8 +1,12 @@
 package io.tern.rpc.cluster;
 
 import io.tern.rpc.registry.ProviderInfo;
+import io.tern.rpc.RpcTimeoutException;
+import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.transport.internal.CallOutcomeListener;
 import io.tern.rpc.transport.internal.ClientConnection;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -23,7 +27,10 @@ public final class Endpoint {
 
     private volatile ProviderInfo info;
     private final ClientConnection connection;
-    private final ConnectionInvoker invoker;
+    /** Hears each attempt's outcome before its future completes (one object per provider, not per call). */
+    private final CallOutcomeListener outcomes = this::recordOutcome;
+    /** Where outcomes feed outlier ejection and suspicion: the directory's; null for an endpoint made without one. */
+    private volatile ProviderHealth health;
     private final AccrualFailureDetector liveness;
     private final AtomicInteger active = new AtomicInteger();
     private double ewmaNanos;
@@ -49,7 +56,6 @@ public final class Endpoint {
     Endpoint(ProviderInfo info, ClientConnection connection, AccrualFailureDetector.Settings detection, LongSupplier clock) {
         this.info = info;
         this.connection = connection;
-        this.invoker = new ConnectionInvoker(connection);
         this.liveness = new AccrualFailureDetector(detection, link(connection), clock, this);
     }
 
@@ -93,9 +99,42 @@ public final class Endpoint {
         return connection;
     }
 
-    /** The last link of the call path to this provider: its connection. */
-    Invoker invoker() {
-        return invoker;
+    /** Outcomes of calls to this provider feed {@code health} from now on. */
+    void reportTo(ProviderHealth providerHealth) {
+        this.health = providerHealth;
+    }
+
+    /**
+     * Sends one attempt on this provider's connection with the time the invocation has left. Its outcome is recorded
+     * (calls in flight, latency, health) before the returned future completes, so whatever waits on it sees the
+     * provider's state updated.
+     */
+    CompletableFuture<RpcResponse> send(Invocation invocation) {
+        started();
+        long left = invocation.remainingMillis();
+        if (left <= 0) {
+            RpcTimeoutException expired = new RpcTimeoutException("call " + invocation.spec().description() + " to "
+                    + connection.address() + " not sent: its deadline had already passed");
+            recordOutcome(null, expired, 0);
+            return CompletableFuture.failedFuture(expired);
+        }
+        return connection.call(invocation.request(), invocation.spec(), left, outcomes);
+    }
+
+    private void recordOutcome(RpcResponse response, Throwable failure, long latencyNanos) {
+        if (failure instanceof CancellationException) {
+            // the loser of a backup pair: not a failure, but it was at least this slow, and the balancer must learn
+            // that (a peak EWMA takes a higher sample at once), or it keeps sending first attempts there
+            finished(latencyNanos);
+        } else if (RetryRules.refusedLocally(failure)) {
+            abandoned(); // never reached the provider: neither a failure of it nor a latency sample
+        } else {
+            finished(latencyNanos);
+            ProviderHealth h = health;
+            if (h != null) {
+                h.record(this, failure, response);
+            }
+        }
     }
 
     public String address() {

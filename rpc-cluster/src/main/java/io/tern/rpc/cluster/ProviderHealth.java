@@ -34,7 +34,7 @@ final class ProviderHealth {
     }
 
     /** Feeds one attempt's outcome to overload steering, the failure detector and outlier ejection. */
-    void record(Endpoint endpoint, Throwable failure, RpcResponse response, List<Endpoint> all) {
+    void record(Endpoint endpoint, Throwable failure, RpcResponse response) {
         CallOutcome outcome = CallOutcome.of(failure, response);
         long now = outliers.now();
         boolean eject = false;
@@ -47,7 +47,7 @@ final class ProviderHealth {
             }
         }
         if (eject) {
-            outliers.eject(endpoint, all, now);
+            outliers.eject(endpoint, endpoints.get(), now);
         }
     }
 

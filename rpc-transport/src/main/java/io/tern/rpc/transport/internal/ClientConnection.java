@@ -109,12 +109,21 @@ public final class ClientConnection {
      * {@link RpcException}: timeout, connection failure, or a local encoding error.
      */
     public CompletableFuture<RpcResponse> call(RpcRequest request, CallSpec spec, long timeoutMillis) {
+        return call(request, spec, timeoutMillis, null);
+    }
+
+    /** As {@link #call(RpcRequest, CallSpec, long)}; {@code listener} (if not null) hears the outcome before the future completes. */
+    public CompletableFuture<RpcResponse> call(RpcRequest request, CallSpec spec, long timeoutMillis, CallOutcomeListener listener) {
         State s = lifecycle.state();
         if (s != State.READY && s != State.CONNECTING) {
-            return CompletableFuture.failedFuture(lifecycle.notConnected(spec));
+            RpcException refused = lifecycle.notConnected(spec);
+            if (listener != null) {
+                listener.onOutcome(null, refused, 0);
+            }
+            return CompletableFuture.failedFuture(refused);
         }
         // the deadline runs from now, also while the connection is still being made
-        PendingCall call = new PendingCall(calls, nextId.getAndIncrement(), spec, timeoutMillis, System.nanoTime());
+        PendingCall call = new PendingCall(calls, nextId.getAndIncrement(), spec, timeoutMillis, System.nanoTime(), listener);
         if (s == State.READY) {
             writer.send(call, request);
         } else {

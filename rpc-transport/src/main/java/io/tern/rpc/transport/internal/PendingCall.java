@@ -25,7 +25,18 @@ final class PendingCall extends CallFuture<RpcResponse> {
     PendingCall prev;
     int bucket = -1;
 
+    /** Told of the outcome before the future completes; null for none. */
+    private final CallOutcomeListener listener;
+    private volatile int told;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<PendingCall> TOLD =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(PendingCall.class, "told");
+
     PendingCall(InFlightCalls calls, int id, CallSpec spec, long timeoutMillis, long startNanos) {
+        this(calls, id, spec, timeoutMillis, startNanos, null);
+    }
+
+    PendingCall(InFlightCalls calls, int id, CallSpec spec, long timeoutMillis, long startNanos, CallOutcomeListener listener) {
+        this.listener = listener;
         this.calls = calls;
         this.id = id;
         this.spec = spec;
@@ -34,7 +45,27 @@ final class PendingCall extends CallFuture<RpcResponse> {
     }
 
     @Override
+    public boolean complete(RpcResponse response) {
+        tell(response, null);
+        return super.complete(response);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        tell(null, failure);
+        return super.completeExceptionally(failure);
+    }
+
+    /** The listener hears the first outcome only (a late answer racing a timeout is not a second one). */
+    private void tell(RpcResponse response, Throwable failure) {
+        if (listener != null && !isDone() && TOLD.compareAndSet(this, 0, 1)) {
+            listener.onOutcome(response, failure, System.nanoTime() - (deadlineNanos - timeoutMillis * 1_000_000L));
+        }
+    }
+
+    @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        tell(null, new java.util.concurrent.CancellationException());
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
             calls.forget(this);
