@@ -11,10 +11,52 @@ import java.util.List;
  * absolute deadline ({@link System#nanoTime()} based), and the providers its attempts went to so far (the balancing
  * link adds each pick; retries and backups of the call share the list and the deadline).
  */
-public record Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos, List<Endpoint> tried) {
+public final class Invocation {
+    private final RpcRequest request;
+    private final CallSpec spec;
+    private final boolean idempotent;
+    private final long deadlineNanos;
+    /** Made on the first pick: a call to one address (no balancing) never needs it. */
+    private List<Endpoint> tried;
 
     public Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos) {
-        this(request, spec, idempotent, deadlineNanos, new ArrayList<>(2));
+        this(request, spec, idempotent, deadlineNanos, null);
+    }
+
+    private Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos, List<Endpoint> tried) {
+        this.request = request;
+        this.spec = spec;
+        this.idempotent = idempotent;
+        this.deadlineNanos = deadlineNanos;
+        this.tried = tried;
+    }
+
+    public RpcRequest request() {
+        return request;
+    }
+
+    /** How the request is encoded (serializer, compression, codecs): Tern's own, not API. */
+    public CallSpec spec() {
+        return spec;
+    }
+
+    public boolean idempotent() {
+        return idempotent;
+    }
+
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /**
+     * The providers this call's attempts went to so far, in order (empty on the first attempt). Only the call's own
+     * attempts touch it, one at a time.
+     */
+    public List<Endpoint> tried() {
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
+        return tried;
     }
 
     /** Milliseconds left before the deadline (at least 0). */
@@ -29,6 +71,6 @@ public record Invocation(RpcRequest request, CallSpec spec, boolean idempotent, 
 
     /** The same call with another request (e.g. attachments added) and deadline; same attempt history. */
     public Invocation with(RpcRequest newRequest, long newDeadlineNanos) {
-        return new Invocation(newRequest, spec, idempotent, newDeadlineNanos, tried);
+        return new Invocation(newRequest, spec, idempotent, newDeadlineNanos, tried());
     }
 }
