@@ -1,9 +1,9 @@
 package io.tern.rpc.transport;
 
 import io.netty.channel.Channel;
-import io.tern.rpc.protocol.FrameDecoder;
-import io.tern.rpc.protocol.InboundBudget;
-import io.tern.rpc.protocol.PeerLog;
+import io.tern.rpc.transport.internal.FrameDecoder;
+import io.tern.rpc.transport.internal.InboundBudget;
+import io.tern.rpc.transport.internal.PeerLog;
 import io.tern.rpc.transport.internal.BusinessExecutor;
 import io.tern.rpc.transport.internal.ExportTable;
 import io.tern.rpc.transport.internal.ProviderParts;

@@ -7,7 +7,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.tern.rpc.benchmark.model.WireSamples;
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.Frame;
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.protocol.FrameHeader;
 import io.tern.rpc.protocol.MessageCodec;
 import io.tern.rpc.protocol.RpcRequest;

@@ -1,7 +1,7 @@
 package io.tern.rpc.transport.internal;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.transport.ServerConfig;
 

@@ -9,7 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.tern.rpc.protocol.PeerLog;
+import io.tern.rpc.transport.internal.PeerLog;
 import io.tern.rpc.transport.ClientConfig;
 
 import java.util.concurrent.Executor;

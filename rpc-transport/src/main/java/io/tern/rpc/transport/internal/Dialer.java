@@ -8,7 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;

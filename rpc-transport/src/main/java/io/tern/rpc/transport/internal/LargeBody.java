@@ -1,7 +1,7 @@
 package io.tern.rpc.transport.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.tern.rpc.protocol.InboundBudget;
+import io.tern.rpc.transport.internal.InboundBudget;
 import io.tern.rpc.protocol.Inflation;
 import io.tern.rpc.protocol.MessageCodec;
 import io.tern.rpc.protocol.serialize.ValueCodec;

@@ -2,7 +2,7 @@ package io.tern.rpc.transport.internal;
 
 import io.netty.channel.Channel;
 import io.tern.rpc.RpcContext;
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.CorruptBodyException;

@@ -1,6 +1,6 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.PeerLog;
+import io.tern.rpc.transport.internal.PeerLog;
 import io.tern.rpc.transport.ServerConfig;
 import io.tern.rpc.transport.TransportServer;
 

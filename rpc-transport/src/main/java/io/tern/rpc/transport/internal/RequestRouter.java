@@ -7,7 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.tern.rpc.protocol.Frame;
 import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.InboundBudget;
+import io.tern.rpc.transport.internal.InboundBudget;
 import io.tern.rpc.protocol.Inflation;
 import io.tern.rpc.protocol.MessageCodec;
 import io.tern.rpc.protocol.Status;

@@ -2,7 +2,7 @@ package io.tern.rpc.transport.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.protocol.FrameHeader;
 import io.tern.rpc.protocol.MessageType;
 import io.tern.rpc.protocol.Status;

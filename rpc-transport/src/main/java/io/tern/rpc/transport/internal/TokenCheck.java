@@ -1,8 +1,8 @@
 package io.tern.rpc.transport.internal;
 
 import io.netty.channel.Channel;
-import io.tern.rpc.protocol.FrameDecoder;
-import io.tern.rpc.protocol.PeerLog;
+import io.tern.rpc.transport.internal.FrameDecoder;
+import io.tern.rpc.transport.internal.PeerLog;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.Status;
 import org.slf4j.Logger;

@@ -5,7 +5,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import io.netty.buffer.ByteBuf;
 import io.tern.rpc.protocol.Compression;
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.protocol.FrameHeader;
 import io.tern.rpc.protocol.MessageType;
 import io.tern.rpc.protocol.RpcRequest;

@@ -606,7 +606,7 @@ class HostileClientTest {
 
     /**
      * At most {@link #MAX_WARN_LINES} lines; the attacking host is still named (the first event is logged); and past the
-     * limiter's burst of {@link io.tern.rpc.protocol.PeerLog#BURST} lines, every line about it says how many it stood
+     * limiter's burst of {@link io.tern.rpc.transport.internal.PeerLog#BURST} lines, every line about it says how many it stood
      * for (PeerLogTest checks the count itself).
      */
     private static void assertFewWarnLines(AttackHarness.Report r, String problem) {
@@ -616,7 +616,7 @@ class HostileClientTest {
         String host = HostileConnection.attacker().getHostAddress();
         List<String> naming = lines.stream().filter(l -> l.contains(host)).toList();
         assertTrue(!naming.isEmpty(), () -> "the first of the " + problem + " must still be logged, naming the peer " + host + ": " + lines);
-        assertTrue(naming.stream().skip(io.tern.rpc.protocol.PeerLog.BURST).allMatch(l -> l.contains(SUPPRESSED_WORD)),
+        assertTrue(naming.stream().skip(io.tern.rpc.transport.internal.PeerLog.BURST).allMatch(l -> l.contains(SUPPRESSED_WORD)),
                 () -> "repeated lines about " + host + " must say how many were " + SUPPRESSED_WORD + ": " + naming);
     }
 

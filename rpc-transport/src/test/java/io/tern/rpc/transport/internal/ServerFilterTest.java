@@ -1,6 +1,6 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.FrameDecoder;
+import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.testsupport.Greeter;

@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.transport.internal;
+
+import io.tern.rpc.protocol.*;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.transport.internal;
+
+import io.tern.rpc.protocol.*;
 
 import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.transport.internal;
+
+import io.tern.rpc.protocol.*;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

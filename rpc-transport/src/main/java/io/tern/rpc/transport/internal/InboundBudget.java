@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.transport.internal;
+
+import io.tern.rpc.protocol.*;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
