@@ -1,6 +1,6 @@
 package io.tern.rpc.cluster;
 
-import io.tern.rpc.protocol.Attachments;
+import io.tern.rpc.protocol.internal.Attachments;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
 

@@ -1,7 +1,7 @@
 package io.tern.rpc.cluster;
 
 import io.tern.rpc.NoProviderException;
-import io.tern.rpc.protocol.Attachments;
+import io.tern.rpc.protocol.internal.Attachments;
 import io.tern.rpc.protocol.Failures;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;

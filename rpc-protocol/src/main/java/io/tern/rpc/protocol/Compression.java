@@ -1,5 +1,7 @@
 package io.tern.rpc.protocol;
 
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.Inflation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -48,31 +50,6 @@ public final class Compression {
 
     public boolean appliesTo(int bodyLength) {
         return id != FrameHeader.COMPRESS_NONE && bodyLength >= threshold;
-    }
-
-    /**
-     * Ends a frame started at {@code start} in {@code buf}: fills in its length, or, when this compression applies to
-     * the body's size, returns a new frame with the body compressed and releases {@code buf}.
-     */
-    ByteBuf finishFrame(ByteBufAllocator alloc, ByteBuf buf, int start) {
-        int bodyLength = buf.writerIndex() - start - FrameHeader.LENGTH;
-        if (!appliesTo(bodyLength)) {
-            FrameHeader.finish(buf, start);
-            return buf;
-        }
-        ByteBuf compressed = alloc.ioBuffer(FrameHeader.LENGTH + bodyLength / 2);
-        try {
-            compressed.writeBytes(buf, start, FrameHeader.LENGTH);
-            compressed.setByte(FrameHeader.OFFSET_COMPRESS, id);
-            gzipInto(buf, start + FrameHeader.LENGTH, bodyLength, compressed);
-            FrameHeader.finish(compressed, 0);
-            return compressed;
-        } catch (RuntimeException e) {
-            compressed.release();
-            throw e;
-        } finally {
-            buf.release();
-        }
     }
 
     /** GZIP-compresses {@code length} bytes of {@code src} from {@code index} into {@code out}. */

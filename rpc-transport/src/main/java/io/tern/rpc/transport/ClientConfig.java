@@ -1,6 +1,6 @@
 package io.tern.rpc.transport;
 
-import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.internal.FrameHeader;
 
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package io.tern.rpc.transport;
 
 import io.tern.rpc.protocol.Compression;
-import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.internal.FrameHeader;
 import io.tern.rpc.transport.internal.DecodedCodecs;
 import io.tern.rpc.transport.internal.ExecutorSettings;
 import io.tern.rpc.transport.internal.InboundLimits;

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.tern.rpc.benchmark.model.WireSamples;
-import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.internal.FrameHeader;
 
 import java.util.concurrent.TimeUnit;
 

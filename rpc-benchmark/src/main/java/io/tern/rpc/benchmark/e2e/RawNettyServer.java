@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.internal.FrameHeader;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;

@@ -3,7 +3,7 @@ package io.tern.rpc.benchmark.jmh;
 import io.tern.rpc.cluster.ClientFilter;
 import io.tern.rpc.cluster.Invocation;
 import io.tern.rpc.cluster.Invoker;
-import io.tern.rpc.protocol.Attachments;
+import io.tern.rpc.protocol.internal.Attachments;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;

@@ -9,7 +9,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  * so nested collections cannot each claim the whole body again.
  *
  * <p>One body is decoded on one thread, start to end, so the budget is a per-thread counter opened by
- * {@link #open(int)} at each decode entry point of {@link io.tern.rpc.protocol.MessageCodec} and closed when it
+ * {@link #open(int)} at each decode entry point of {@link io.tern.rpc.protocol.internal.MessageCodec} and closed when it
  * returns. Outside an open budget (a codec used directly, not on wire input) nothing is counted.
  */
 public final class DecodeBudget {

@@ -8,7 +8,7 @@ import io.protostuff.ProtostuffIOUtil;
 import io.protostuff.Schema;
 import io.protostuff.runtime.DefaultIdStrategy;
 import io.protostuff.runtime.RuntimeSchema;
-import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.internal.MessageCodec;
 import io.tern.rpc.protocol.serialize.TestPojos.Color;
 import io.tern.rpc.testsupport.DecodeProbe;
 import org.junit.jupiter.api.Test;

@@ -20,7 +20,7 @@ public record CallSpec(Serializer serializer, Compression compression, ValueCode
     public static CallSpec of(MethodCodecs codecs, Serializer serializer, Compression compression, String serviceKey) {
         codecs.require(serializer);
         return new CallSpec(serializer, compression, codecs.argCodecs(serializer), codecs.resultCodec(serializer), codecs.describe(),
-                serviceKey, io.tern.rpc.protocol.MessageCodec.routingPrefix(serviceKey, codecs.name(), codecs.descriptors()));
+                serviceKey, io.tern.rpc.protocol.internal.MessageCodec.routingPrefix(serviceKey, codecs.name(), codecs.descriptors()));
     }
 
     /** The pre-encoded prefix if it matches this request, else null (the prefix is then written from the request). */

@@ -4,9 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.tern.rpc.protocol.Frame;
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.internal.Frame;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageType;
 
 import static io.tern.rpc.transport.internal.ClientConnection.log;
 

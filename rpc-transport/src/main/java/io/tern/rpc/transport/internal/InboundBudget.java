@@ -1,6 +1,5 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.*;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

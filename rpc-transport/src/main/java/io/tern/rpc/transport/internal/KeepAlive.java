@@ -1,8 +1,8 @@
 package io.tern.rpc.transport.internal;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageType;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;

@@ -2,8 +2,8 @@ package io.tern.rpc.transport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.tern.rpc.transport.internal.InboundBudget;
-import io.tern.rpc.protocol.Inflation;
-import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.internal.Inflation;
+import io.tern.rpc.protocol.internal.MessageCodec;
 import io.tern.rpc.protocol.serialize.ValueCodec;
 
 /**

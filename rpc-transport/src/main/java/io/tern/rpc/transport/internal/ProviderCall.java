@@ -12,7 +12,6 @@ import io.tern.rpc.transport.ServerInvocation;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -116,7 +115,7 @@ final class ProviderCall extends RpcContext implements ServerInvocation, ServerH
             return;
         }
         stage.whenComplete((value, error) -> finish(error == null ? RpcResponse.ok(value)
-                : RpcResponse.error(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error)));
+                : RpcResponse.error(io.tern.rpc.protocol.Failures.unwrap(error))));
     }
 
     private void finish(RpcResponse response) {

@@ -3,9 +3,9 @@ package io.tern.rpc.transport.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.tern.rpc.RpcException;
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.MessageCodec;
-import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageCodec;
+import io.tern.rpc.protocol.internal.MessageType;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.transport.ClientConfig;
@@ -49,7 +49,7 @@ final class RequestWriter {
         // the consumer's call path carries the token already (its auth link puts it in without a copy); a call made
         // straight on a connection gets it here
         if (token != null && request.attachment(RpcRequest.AUTH_TOKEN) == null) {
-            java.util.Map<String, String> withToken = io.tern.rpc.protocol.Attachments.copyOf(request.attachments());
+            java.util.Map<String, String> withToken = io.tern.rpc.protocol.internal.Attachments.copyOf(request.attachments());
             withToken.put(RpcRequest.AUTH_TOKEN, token);
             request = new RpcRequest(request.serviceKey(), request.methodName(), request.parameterTypes(), request.arguments(), withToken);
         }

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tern.rpc.RpcConnectionException;
 import io.tern.rpc.RpcException;
-import io.tern.rpc.protocol.Frame;
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.Inflation;
-import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.internal.Frame;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.Inflation;
+import io.tern.rpc.protocol.internal.MessageCodec;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.CorruptBodyException;
 

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.transport.internal.FrameDecoder;
-import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.internal.MessageCodec;
 import io.tern.rpc.transport.internal.PeerLog;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;

@@ -1,6 +1,6 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.FrameHeader;
+import io.tern.rpc.protocol.internal.FrameHeader;
 
 import java.io.DataInputStream;
 import java.io.EOFException;

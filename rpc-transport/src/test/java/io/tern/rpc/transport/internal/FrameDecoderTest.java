@@ -1,6 +1,8 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.*;
+import io.tern.rpc.protocol.internal.Frame;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageType;
 
 import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;

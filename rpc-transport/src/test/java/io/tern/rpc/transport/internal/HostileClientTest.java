@@ -2,9 +2,9 @@ package io.tern.rpc.transport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.MessageCodec;
-import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageCodec;
+import io.tern.rpc.protocol.internal.MessageType;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.Serializers;

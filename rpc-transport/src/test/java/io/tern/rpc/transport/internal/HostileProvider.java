@@ -1,7 +1,7 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageType;
 
 import java.io.DataInputStream;
 import java.io.EOFException;

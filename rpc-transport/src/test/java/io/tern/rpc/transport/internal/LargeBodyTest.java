@@ -1,8 +1,8 @@
 package io.tern.rpc.transport.internal;
 
 import io.tern.rpc.protocol.Compression;
-import io.tern.rpc.protocol.FrameHeader;
-import io.tern.rpc.protocol.MessageType;
+import io.tern.rpc.protocol.internal.FrameHeader;
+import io.tern.rpc.protocol.internal.MessageType;
 import io.tern.rpc.protocol.RpcRequest;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;

@@ -1,6 +1,5 @@
 package io.tern.rpc.transport.internal;
 
-import io.tern.rpc.protocol.*;
 
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.tern.rpc.transport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.tern.rpc.protocol.MessageCodec;
+import io.tern.rpc.protocol.internal.MessageCodec;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.protocol.Status;
 import io.tern.rpc.protocol.serialize.ValueCodec;

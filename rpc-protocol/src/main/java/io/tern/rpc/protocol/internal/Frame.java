@@ -1,4 +1,5 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Recycler;

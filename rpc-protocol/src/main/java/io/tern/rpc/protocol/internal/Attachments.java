@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.RpcRequest;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;

@@ -1,4 +1,5 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
 
 /** The message type byte of a frame (SPEC §2). */
 public final class MessageType {

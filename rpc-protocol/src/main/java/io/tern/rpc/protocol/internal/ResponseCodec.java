@@ -1,4 +1,8 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.RpcResponse;
+import io.tern.rpc.protocol.Status;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.tern.rpc.protocol.MessageCodec.MAX_STACK_FRAMES;
+import static io.tern.rpc.protocol.internal.MessageCodec.MAX_STACK_FRAMES;
 
 /**
  * RESPONSE bodies, in the layout {@link MessageCodec} documents: the status byte, the attachments, then the
@@ -34,7 +38,7 @@ final class ResponseCodec {
             } else {
                 writeErrors(buf, response.errors());
             }
-            return compression.finishFrame(alloc, buf, start);
+            return FrameHeader.finishFrame(alloc, buf, start, compression);
         } catch (Exception | Error e) {
             buf.release();
             throw e;

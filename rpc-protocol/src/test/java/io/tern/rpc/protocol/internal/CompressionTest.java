@@ -1,5 +1,7 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
 
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.RpcRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;

@@ -1,4 +1,7 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.RpcRequest;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -13,8 +16,8 @@ import io.tern.rpc.protocol.serialize.Varints;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import static io.tern.rpc.protocol.MessageCodec.MAX_PARAMETERS;
-import static io.tern.rpc.protocol.MessageCodec.MAX_ROUTING_STRING_BYTES;
+import static io.tern.rpc.protocol.internal.MessageCodec.MAX_PARAMETERS;
+import static io.tern.rpc.protocol.internal.MessageCodec.MAX_ROUTING_STRING_BYTES;
 
 /**
  * REQUEST bodies, in the layout {@link MessageCodec} documents: the routing prefix (service key, method,
@@ -39,7 +42,7 @@ final class RequestCodec {
             for (int i = 0; i < argCodecs.length; i++) {
                 argCodecs[i].write(buf, args[i]);
             }
-            return compression.finishFrame(alloc, buf, start);
+            return FrameHeader.finishFrame(alloc, buf, start, compression);
         } catch (Exception | Error e) {
             buf.release();
             throw e;

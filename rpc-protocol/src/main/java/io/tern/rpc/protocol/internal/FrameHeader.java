@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.Compression;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -57,5 +59,29 @@ public final class FrameHeader {
         int start = begin(buf, type, CODEC_NONE, COMPRESS_NONE, requestId);
         finish(buf, start);
         return buf;
+    }
+    /**
+     * Ends a frame started at {@code start} in {@code buf}: fills in its length, or, when {@code compression} applies to
+     * the body's size, returns a new frame with the body compressed and releases {@code buf}.
+     */
+    static ByteBuf finishFrame(ByteBufAllocator alloc, ByteBuf buf, int start, Compression compression) {
+        int bodyLength = buf.writerIndex() - start - LENGTH;
+        if (!compression.appliesTo(bodyLength)) {
+            finish(buf, start);
+            return buf;
+        }
+        ByteBuf compressed = alloc.ioBuffer(LENGTH + bodyLength / 2);
+        try {
+            compressed.writeBytes(buf, start, LENGTH);
+            compressed.setByte(OFFSET_COMPRESS, compression.id());
+            Compression.gzipInto(buf, start + LENGTH, bodyLength, compressed);
+            finish(compressed, 0);
+            return compressed;
+        } catch (RuntimeException e) {
+            compressed.release();
+            throw e;
+        } finally {
+            buf.release();
+        }
     }
 }

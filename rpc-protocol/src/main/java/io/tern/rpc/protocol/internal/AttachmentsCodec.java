@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.RpcRequest;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -9,10 +11,10 @@ import io.tern.rpc.protocol.serialize.Varints;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import static io.tern.rpc.protocol.Attachments.MAX_ENTRIES;
-import static io.tern.rpc.protocol.Attachments.MAX_KEY_BYTES;
-import static io.tern.rpc.protocol.Attachments.MAX_TOTAL_BYTES;
-import static io.tern.rpc.protocol.Attachments.MAX_VALUE_BYTES;
+import static io.tern.rpc.protocol.internal.Attachments.MAX_ENTRIES;
+import static io.tern.rpc.protocol.internal.Attachments.MAX_KEY_BYTES;
+import static io.tern.rpc.protocol.internal.Attachments.MAX_TOTAL_BYTES;
+import static io.tern.rpc.protocol.internal.Attachments.MAX_VALUE_BYTES;
 
 /**
  * The wire form of a body's attachments (SPEC §2): varint n, n x (str key, str value), within the SPEC §2 limits

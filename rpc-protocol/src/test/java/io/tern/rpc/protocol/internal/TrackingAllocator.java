@@ -1,4 +1,4 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,8 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.Compression;
+import io.tern.rpc.protocol.RpcRequest;
+import io.tern.rpc.protocol.Status;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,6 @@
-package io.tern.rpc.protocol;
+package io.tern.rpc.protocol.internal;
+
+import io.tern.rpc.protocol.RpcResponse;
 
 import io.tern.rpc.RemoteException;
 import io.tern.rpc.protocol.serialize.AllowList;
