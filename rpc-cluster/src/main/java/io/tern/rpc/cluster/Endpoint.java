@@ -17,6 +17,9 @@ import java.util.function.LongSupplier;
  * after it refused work for overload, its suspicion level ({@link AccrualFailureDetector}) and outlier-ejection
  * state. One object per address for as long as the registry lists it: a change of its registry data (weight,
  * timestamp) updates {@link #info()} and keeps all of that state.
+ *
+ * <p>Slightly over 250 lines: the state every balancer and health rule reads, and the one place each attempt's
+ * outcome is written into it ({@link #send}); splitting them would make the writes reach across classes.
  */
 public final class Endpoint {
     /** Latency memory of the peak EWMA: a slow answer is seen at once and forgotten over about this long. */
