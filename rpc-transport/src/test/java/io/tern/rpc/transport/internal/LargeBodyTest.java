@@ -147,8 +147,12 @@ class LargeBodyTest {
             assertTrue(impl.blocked.await(10, TimeUnit.SECONDS));
             // a compressed large body arrives in one read and holds a max frame (what it may inflate to) while queued
             String big = "q".repeat(600 * 1024);
+            // one at a time, each once the previous one is held: a frame still arriving is counted too, and would make
+            // the refusal come one body early
             c.send(request(2, "threadOf", String.class, big, Compression.gzip(1024), Map.of())); // holds 1 MiB of 2.5
+            awaitHeld(server, maxFrame);
             c.send(request(3, "threadOf", String.class, big, Compression.gzip(1024), Map.of())); // 2 MiB
+            awaitHeld(server, 2L * maxFrame);
             c.send(request(4, "threadOf", String.class, big, Compression.gzip(1024), Map.of())); // 3 MiB: over the budget
             RawFrame busy = c.readFrame();
             assertEquals(4, busy.requestId(), () -> "the first answer is the refusal of the third large body: " + busy);
@@ -179,6 +183,16 @@ class LargeBodyTest {
                 assertTrue(where.endsWith("/" + length), where);
                 assertTrue(where.startsWith(length > ResponseReader.INLINE_BODY_BYTES ? "tern-client-decode" : "tern-client-io"), where);
             }
+        }
+    }
+
+    /** Polls until the provider's inbound budget holds at least {@code bytes} (queued large bodies). */
+    private static void awaitHeld(TransportServer server, long bytes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.inboundBudget().used() < bytes) {
+            assertTrue(System.nanoTime() < deadline, "the provider holds " + bytes + " bytes of queued bodies within 10 s, holds "
+                    + server.inboundBudget().used());
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // poll every millisecond
         }
     }
 }
