@@ -4,7 +4,6 @@ import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.registry.Registries;
 import io.tern.rpc.registry.Registry;
 import io.tern.rpc.registry.RegistryConfig;
-import io.tern.rpc.transport.ExportedService;
 import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
 import org.slf4j.Logger;

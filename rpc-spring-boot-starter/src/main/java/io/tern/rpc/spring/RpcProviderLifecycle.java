@@ -2,7 +2,6 @@ package io.tern.rpc.spring;
 
 import io.tern.rpc.cluster.ServiceExport;
 import io.tern.rpc.cluster.TernServer;
-import io.tern.rpc.protocol.ServiceKey;
 import io.tern.rpc.transport.ExportedService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

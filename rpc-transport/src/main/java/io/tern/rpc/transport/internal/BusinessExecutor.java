@@ -271,7 +271,7 @@ public final class BusinessExecutor {
             }
             shutdown = true;
             for (Runnable task : queue) {
-                if (task instanceof ServerHandler.ServerCall call) {
+                if (task instanceof ProviderCall call) {
                     call.discard(); // never to run: release the request body it holds
                 }
             }

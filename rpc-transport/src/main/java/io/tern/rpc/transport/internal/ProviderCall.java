@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * route's chain (cancel check, deadline check, filters, method) with itself as the {@link RpcContext}, and answers
  * with the result, the exception, or the rejection.
  */
-final class ProviderCall extends RpcContext implements ServerInvocation, ServerHandler.ServerCall {
+final class ProviderCall extends RpcContext implements ServerInvocation, Runnable {
     private final int id;
     private final Serializer serializer;
     private final Route route;
@@ -52,8 +52,7 @@ final class ProviderCall extends RpcContext implements ServerInvocation, ServerH
     }
 
     /** Never to run (refused, or the executor shut down with this call queued): let go of what it holds. */
-    @Override
-    public void discard() {
+    void discard() {
         if (large != null) {
             large.release();
         }

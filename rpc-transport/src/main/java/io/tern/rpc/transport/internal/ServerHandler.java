@@ -27,14 +27,6 @@ import org.slf4j.LoggerFactory;
 final class ServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
-    /**
-     * A call queued on the business executor: {@link BusinessExecutor} releases what it holds if it never runs.
-     * (Nested here because BusinessExecutor names it so.)
-     */
-    interface ServerCall extends Runnable {
-        void discard();
-    }
-
     private final ProviderParts parts;
     private final InboundBudget.Share inbound;
     private final RequestRouter router;
