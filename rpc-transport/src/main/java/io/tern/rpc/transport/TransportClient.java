@@ -1,6 +1,7 @@
 package io.tern.rpc.transport;
 
 import io.netty.util.Timer;
+import io.tern.rpc.transport.internal.NettyLines;
 import io.tern.rpc.transport.internal.ClientConnection;
 import io.tern.rpc.transport.internal.ClientIo;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ public final class TransportClient implements AutoCloseable {
     private final Map<String, Integer> users = new ConcurrentHashMap<>();
 
     public TransportClient(ClientConfig config) {
+        NettyLines.requireSupported();
         this.config = config;
         if (config.security().tokenInClearText()) {
             log.warn("rpc.security.token is set but TLS is off: the token is sent in clear text to every provider the registry"

@@ -1,6 +1,7 @@
 package io.tern.rpc.transport;
 
 import io.netty.channel.Channel;
+import io.tern.rpc.transport.internal.NettyLines;
 import io.tern.rpc.transport.internal.FrameDecoder;
 import io.tern.rpc.transport.internal.InboundBudget;
 import io.tern.rpc.transport.internal.PeerLog;
@@ -37,6 +38,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile boolean started;
 
     public TransportServer(ServerConfig config) {
+        NettyLines.requireSupported();
         this.config = config;
         // one peer address may hold a quarter of the server's budget, and always two max-size frames (one arriving,
         // one waiting to be decoded)
