@@ -2,6 +2,7 @@ package io.tern.rpc.spring;
 
 import io.tern.rpc.cluster.ClientFilter;
 import io.tern.rpc.registry.Registry;
+import io.tern.rpc.spring.health.RpcHealthCheck;
 import io.tern.rpc.transport.ServerFilter;
 
 import io.tern.rpc.cluster.TernClient;
@@ -25,7 +26,10 @@ import org.springframework.context.annotation.Role;
  * {@link Registry} bean replaces the one {@code rpc.registry.address} would make.
  */
 @AutoConfiguration(afterName = {
-        // so a MeterRegistry bean, if any, is defined before the observer looks for it
+        // so a MeterRegistry bean, if any, is defined before the observer looks for it: Boot 4 names, then Boot 3.5
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
@@ -67,14 +71,10 @@ public class RpcAutoConfiguration {
         }
     }
 
-    /** Health contributor {@code rpc} when Spring Boot Actuator is present. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.AbstractHealthIndicator")
-    static class Health {
-        @Bean
-        @ConditionalOnMissingBean(name = "rpcHealthIndicator")
-        RpcHealthIndicator rpcHealthIndicator(RpcProviderLifecycle provider, RpcReferences references) {
-            return new RpcHealthIndicator(provider, references);
-        }
+    /** What the Actuator contributor {@code rpc} shows, on either Boot line (see {@code rpc-spring-boot-health}). */
+    @Bean
+    @ConditionalOnMissingBean
+    public RpcHealthCheck rpcHealthCheck(RpcProviderLifecycle provider, RpcReferences references) {
+        return new RpcHealth(provider, references);
     }
 }

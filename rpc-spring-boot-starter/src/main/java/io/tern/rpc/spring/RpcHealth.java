@@ -3,8 +3,7 @@ package io.tern.rpc.spring;
 import io.tern.rpc.cluster.TernServer;
 import io.tern.rpc.registry.Registry;
 import io.tern.rpc.registry.RegistryStatus;
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
+import io.tern.rpc.spring.health.RpcHealthCheck;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Actuator health ({@code rpc}): UP while this application can serve and call; the registry's state is a detail.
+ * The {@code rpc} health check: UP while this application can serve and call; the registry's state is a detail.
  *
  * <ul>
  *   <li>DOWN when the provider side has services to export and its server is not serving (not started, draining
@@ -24,22 +23,23 @@ import java.util.Map;
  *   {@code registry} says since when, so a ZooKeeper outage does not fail the probes of a whole fleet.</li>
  * </ul>
  *
- * Only local state is read (no registry round trip), so the check answers at once even while ZooKeeper does not.
+ * Actuator shows it as the contributor {@code rpc} on Boot 4 and Boot 3.5 alike (the adapters are in
+ * {@code rpc-spring-boot-health}). Only local state is read (no registry round trip), so the check answers at once even while ZooKeeper does not.
  * Spring Boot's liveness and readiness groups do not include this contributor unless configured to: a DOWN here means
  * "cannot do its RPC work", which is a readiness concern, never a reason to restart the process.
  */
-public class RpcHealthIndicator extends AbstractHealthIndicator {
+public class RpcHealth implements RpcHealthCheck {
     private final RpcProviderLifecycle provider;
     private final RpcReferences references;
 
-    public RpcHealthIndicator(RpcProviderLifecycle provider, RpcReferences references) {
-        super("Tern RPC health check failed");
+    public RpcHealth(RpcProviderLifecycle provider, RpcReferences references) {
         this.provider = provider;
         this.references = references;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) {
+    public Report check() {
+        Map<String, Object> report = new LinkedHashMap<>();
         boolean up = true;
         if (!provider.serviceKeys().isEmpty()) {
             TernServer server = provider.server();
@@ -57,7 +57,7 @@ public class RpcHealthIndicator extends AbstractHealthIndicator {
                 }
             }
             up &= state.equals("serving");
-            builder.withDetail("server", details);
+            report.put("server", details);
         }
         Registry registry = references.registry();
         if (registry != null) {
@@ -79,9 +79,9 @@ public class RpcHealthIndicator extends AbstractHealthIndicator {
                 details.put("noProvider", noProvider);
                 up = false;
             }
-            builder.withDetail("references", details);
+            report.put("references", details);
         }
-        builder.status(up ? "UP" : "DOWN");
+        return new Report(up, report);
     }
 
     /** serving, draining (stopping: calls in flight finish, new ones are refused) or stopped. */

@@ -201,4 +201,13 @@ class MisconfigurationTest {
         assertMentions(analysis.getDescription(), "unknown serialization 'xml'", "protostuff or kryo");
         assertMentions(analysis.getAction(), "rpc.serialization", "application.properties");
     }
+
+    @Test
+    void anUnsupportedNettyIsReportedByTheFailureAnalyzerWithTheLinesToUse() {
+        // the message is the transport's own (NettyLinesTest judges the versions); the analyzer turns it into Boot's report
+        FailureAnalysis analysis = new UnsupportedNettyFailureAnalyzer().analyze(new BeanCreationException("rpcReferences", "init failed",
+                new io.tern.rpc.transport.UnsupportedNettyException("Tern RPC does not run on Netty 4.0.56.Final", "netty-common 4.0.56.Final")));
+        assertMentions(analysis.getDescription(), "does not run on Netty 4.0.56.Final");
+        assertMentions(analysis.getAction(), "Boot 4.0: Netty 4.2", "Boot 3.5: Netty 4.1", "netty.version", "Found: netty-common 4.0.56.Final");
+    }
 }

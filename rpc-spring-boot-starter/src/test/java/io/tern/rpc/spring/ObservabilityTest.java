@@ -13,8 +13,12 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.Status;
+import io.tern.rpc.spring.health.Boot4HealthAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
@@ -68,7 +72,7 @@ class ObservabilityTest {
 
     @Test
     void healthShowsTheServerAndTheProvidersOfEachReference() {
-        Health providerHealth = provider.getBean(RpcHealthIndicator.class).health();
+        Health providerHealth = provider.getBean(Boot4HealthAutoConfiguration.RpcHealthIndicator.class).health();
         assertEquals(Status.UP, providerHealth.getStatus());
         @SuppressWarnings("unchecked")
         Map<String, Object> server = (Map<String, Object>) providerHealth.getDetails().get("server");
@@ -76,13 +80,30 @@ class ObservabilityTest {
         assertEquals(true, server.get("registryConnected"));
         assertEquals(List.of(SERVICE), server.get("services"));
 
-        Health consumerHealth = consumer.getBean(RpcHealthIndicator.class).health();
+        Health consumerHealth = consumer.getBean(Boot4HealthAutoConfiguration.RpcHealthIndicator.class).health();
         assertEquals(Status.UP, consumerHealth.getStatus());
         @SuppressWarnings("unchecked")
         Map<String, Object> references = (Map<String, Object>) consumerHealth.getDetails().get("references");
         assertEquals(true, references.get("registryConnected"));
         assertEquals(Map.of(SERVICE, 1), references.get("providers"));
         assertTrue(consumerHealth.getDetails().get("server") == null, "a consumer-only application reports no server");
+    }
+
+    @Test
+    void actuatorsHealthEndpointListsTheRpcContributorAndItCanBeSwitchedOff() {
+        // Boot 4's own endpoint, as /actuator/health renders it: the contributor is found by Actuator, named "rpc"
+        HealthEndpoint endpoint = provider.getBean(HealthEndpoint.class);
+        HealthDescriptor rpc = endpoint.healthForPath("rpc");
+        assertTrue(rpc instanceof IndicatedHealthDescriptor, "the rpc contributor is listed: " + endpoint.health());
+        assertEquals(Status.UP, rpc.getStatus());
+        assertTrue(((IndicatedHealthDescriptor) rpc).getDetails().containsKey("server"), "details shown: " + rpc);
+
+        // management.health.rpc.enabled=false, as for any Boot contributor; the RPC work itself is untouched
+        try (ConfigurableApplicationContext off = Apps.run(GreetingApps.Consumer.class, Apps.consumer(zk, "management.health.rpc.enabled=false"))) {
+            assertTrue(off.getBeansOfType(Boot4HealthAutoConfiguration.RpcHealthIndicator.class).isEmpty());
+            assertEquals(null, off.getBean(HealthEndpoint.class).healthForPath("rpc"));
+            assertEquals("hello off from p", off.getBean(GreetingCaller.class).greetings.greet("off"));
+        }
     }
 
     private static Timer timer(MeterRegistry registry, String name, String method, String outcome, String exception) {

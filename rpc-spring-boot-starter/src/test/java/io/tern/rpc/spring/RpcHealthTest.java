@@ -10,8 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.Status;
+import io.tern.rpc.spring.health.Boot4HealthAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
@@ -45,7 +46,7 @@ class RpcHealthTest {
     }
 
     private static Health health(ConfigurableApplicationContext c) {
-        return c.getBean(RpcHealthIndicator.class).health();
+        return c.getBean(Boot4HealthAutoConfiguration.RpcHealthIndicator.class).health();
     }
 
     @SuppressWarnings("unchecked")
