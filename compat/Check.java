@@ -1,0 +1,139 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The compatibility check, run by .ci/compat once both applications are up: java compat/Check.java BOOT4_PORT BOOT35_PORT.
+ * Over HTTP only, as a user would look: each /actuator/health lists the rpc contributor UP (polled with a deadline, since
+ * each app needs the other's provider registered), then each app calls the other over Tern RPC through ZooKeeper and
+ * the answer names the other side's Spring Boot and Netty versions. Exits 1 with what was seen when anything differs.
+ */
+public class Check {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
+
+    public static void main(String[] args) throws Exception {
+        App boot4 = new App("boot4", Integer.parseInt(args[0]), "Spring Boot 4.0.", "Netty 4.2.");
+        App boot35 = new App("boot3", Integer.parseInt(args[1]), "Spring Boot 3.5.", "Netty 4.1.");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        for (App app : new App[] {boot4, boot35}) {
+            String last = "";
+            while (true) {
+                last = get(app, "/actuator/health");
+                if ("UP".equals(rpcStatus(last))) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    fail(app.line + ": /actuator/health did not show the rpc contributor UP within 90s; last answer: " + last);
+                }
+                Thread.sleep(250);
+            }
+            require(last.contains("\"services\"") && last.contains("\"references\""), app.line + ": rpc health details missing: " + last);
+            System.out.println("[compat] " + app.line + " /actuator/health: rpc contributor UP: " + excerpt(last));
+        }
+        call(boot4, boot35);
+        call(boot35, boot4);
+        System.out.println("[compat] OK: Boot 4.0 and Boot 3.5 applications call each other through ZooKeeper; health shows rpc on both");
+    }
+
+    private static void call(App caller, App callee) throws Exception {
+        String answer = get(caller, "/call?peer=" + callee.line);
+        require(answer.startsWith("hello ") && answer.contains(" from " + callee.boot) && answer.contains(callee.netty),
+                caller.line + " calling " + callee.line + ": expected an answer from " + callee.boot + "x on " + callee.netty + "x, got: " + answer);
+        System.out.println("[compat] " + caller.line + " -> " + callee.line + ": " + answer);
+    }
+
+    private static String get(App app, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port + path)).timeout(Duration.ofSeconds(10)).build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return "(no answer: " + e + ")";
+        }
+    }
+
+    /** The status of components.rpc (its own, not one of its details'), whatever order the JSON keys come in. */
+    static String rpcStatus(String json) {
+        String object = rpcObject(json);
+        if (object == null) {
+            return null;
+        }
+        // blank out every nested object, so the only "status" left is the contributor's own
+        StringBuilder top = new StringBuilder();
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < object.length(); i++) {
+            char c = object.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+                continue;
+            }
+            if (depth <= 1) {
+                top.append(c);
+            }
+        }
+        Matcher m = STATUS.matcher(top);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The JSON object of "rpc" under "components", braces included; null when there is none. */
+    private static String rpcObject(String json) {
+        int start = json.indexOf("\"rpc\":{");
+        if (start < 0) {
+            return null;
+        }
+        start = json.indexOf('{', start);
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return json.substring(start, i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static String excerpt(String body) {
+        String rpc = rpcObject(body);
+        return rpc == null ? body : "\"rpc\":" + rpc;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            fail(message);
+        }
+    }
+
+    private static void fail(String message) {
+        System.out.println("[compat] FAILED: " + message);
+        System.exit(1);
+    }
+
+    record App(String line, int port, String boot, String netty) {
+    }
+}
