@@ -122,6 +122,15 @@ public final class Directory implements AutoCloseable {
         return endpoints;
     }
 
+    /** Providers the registry no longer lists whose connection is kept a while as a fallback (see the class comment). */
+    public synchronized List<Endpoint> lingering() {
+        List<Endpoint> out = new ArrayList<>(lingering.size());
+        for (Lingering l : lingering.values()) {
+            out.add(l.endpoint());
+        }
+        return out;
+    }
+
     /** Providers that can take a call now; lingering ones only when no listed provider can. */
     public List<Endpoint> available() {
         List<Endpoint> up = listedAvailable();

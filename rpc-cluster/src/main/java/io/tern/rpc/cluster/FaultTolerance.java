@@ -28,6 +28,9 @@ final class FaultTolerance implements ClientFilter {
     private final int retries;
     private final RetryBudget budget;
     private final BackupPolicy backup;
+    /** Retries and backups sent (read by the reference's view; they happen on the slow paths only). */
+    private final java.util.concurrent.atomic.LongAdder retriesSent = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder backupsSent = new java.util.concurrent.atomic.LongAdder();
     private final LatencyTracker latencies;
     /** Longest an attempt may take before it is given up (and an idempotent call retried); 0: the whole deadline. */
     private final long attemptTimeoutNanos;
@@ -56,6 +59,18 @@ final class FaultTolerance implements ClientFilter {
         Call call = new Call(invocation, next);
         call.start();
         return call.result;
+    }
+
+    RetryBudget budget() {
+        return budget;
+    }
+
+    long retriesSent() {
+        return retriesSent.sum();
+    }
+
+    long backupsSent() {
+        return backupsSent.sum();
     }
 
     /** One logical call: its attempts (retries and backups), all sharing one deadline and one result. */
@@ -136,6 +151,7 @@ final class FaultTolerance implements ClientFilter {
                 if (done || outstanding == 0 || invocation.remainingMillis(clock.getAsLong()) <= 0 || !budget.tryWithdraw()) {
                     return;
                 }
+                backupsSent.increment();
                 send();
             }
         }
@@ -173,6 +189,7 @@ final class FaultTolerance implements ClientFilter {
                     return; // a backup is still running: wait for it
                 }
                 if (retryAllowed(failure, response, neverRan)) {
+                    retriesSent.increment();
                     send();
                     return;
                 }

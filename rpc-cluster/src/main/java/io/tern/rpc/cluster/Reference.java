@@ -304,17 +304,26 @@ public final class Reference<T> {
         return this;
     }
 
-    /** The call path of this reference over {@code directory}, with the client's filters and auth token (null: none). */
-    Invoker callPath(Directory directory, List<ClientFilter> clientFilters, String authToken) {
-        FaultTolerance faultTolerance = new FaultTolerance(cluster.equals("failfast") ? 0 : retries,
+    /** The failover / backup link of a reference over {@code directory} (its counters feed {@link ReferenceView}). */
+    FaultTolerance faultTolerance(Directory directory) {
+        return new FaultTolerance(cluster.equals("failfast") ? 0 : retries,
                 RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest),
                 attemptTimeout.toNanos(), System::nanoTime, Scheduler.of(directory.client().timer()));
+    }
+
+    /** The call path of this reference over {@code directory}, with the client's filters and auth token (null: none). */
+    Invoker callPath(Directory directory, List<ClientFilter> clientFilters, String authToken, FaultTolerance faultTolerance) {
         return CallPath.cluster(directory, clientFilters, List.copyOf(filters), authToken, faultTolerance, balancer());
     }
 
     /** As the client made by {@code TernClient} would: its auth token, no client-wide filters. */
     Invoker callPath(Directory directory) {
-        return callPath(directory, List.of(), directory.client().config().authToken());
+        return callPath(directory, List.of(), directory.client().config().authToken(), faultTolerance(directory));
+    }
+
+    /** What a view of this reference names: cluster, load balancer, retries, backup requests. */
+    String settings() {
+        return "cluster=" + cluster + ", load-balance=" + loadBalance + ", retries=" + retries + ", backup-request=" + backupRequest;
     }
 
     /** The live provider list of this reference's service, with its health settings. */

@@ -67,6 +67,11 @@ final class RetryBudget {
         return false;
     }
 
+    /** Tokens a retry or backup could take now: the earned balance plus the per-second reserve. */
+    public synchronized double level() {
+        return balance + reserve;
+    }
+
     public synchronized long deposits() {
         return deposits;
     }

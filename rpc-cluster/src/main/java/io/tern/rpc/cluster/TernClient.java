@@ -21,6 +21,8 @@ public final class TernClient implements AutoCloseable {
     private final TransportClient rpcClient;
     private final Registry registry;
     private final List<Directory> directories = new ArrayList<>();
+    /** What {@link #views()} reads: one per reference made, in the order they were made. */
+    private final List<LiveReference> live = new ArrayList<>();
 
     private final boolean ownsRegistry;
     private final List<ClientFilter> filters = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -53,8 +55,11 @@ public final class TernClient implements AutoCloseable {
     public synchronized <T> T refer(Reference<T> reference) {
         Directory directory = reference.directory(registry, rpcClient);
         try {
-            T proxy = reference.create(reference.callPath(directory, List.copyOf(filters), rpcClient.config().authToken()), directory.describe());
+            FaultTolerance faultTolerance = reference.faultTolerance(directory);
+            T proxy = reference.create(reference.callPath(directory, List.copyOf(filters), rpcClient.config().authToken(), faultTolerance),
+                    directory.describe());
             directories.add(directory);
+            live.add(new LiveReference(reference.settings(), directory, faultTolerance));
             return proxy;
         } catch (RuntimeException e) {
             directory.close(); // a reference refused at creation (its hash key, its types) leaves no subscription behind
@@ -65,6 +70,22 @@ public final class TernClient implements AutoCloseable {
     /** The provider lists of the references made so far, one per reference. */
     public synchronized List<Directory> directories() {
         return List.copyOf(directories);
+    }
+
+    /** Each reference made so far as it is now: its providers and what its fault tolerance has spent. */
+    public List<ReferenceView> views() {
+        List<LiveReference> now;
+        synchronized (this) {
+            now = List.copyOf(live);
+        }
+        List<ReferenceView> views = new ArrayList<>(now.size());
+        for (LiveReference r : now) {
+            views.add(ReferenceView.of(r.settings(), r.directory(), r.faultTolerance()));
+        }
+        return views;
+    }
+
+    private record LiveReference(String settings, Directory directory, FaultTolerance faultTolerance) {
     }
 
     public Registry registry() {
@@ -81,6 +102,7 @@ public final class TernClient implements AutoCloseable {
             d.close();
         }
         directories.clear();
+        live.clear();
         rpcClient.close();
         if (ownsRegistry) {
             registry.close();

@@ -37,6 +37,10 @@ public final class TernServer implements AutoCloseable {
     private final List<ProviderInfo> registered = new ArrayList<>();
     private Registry registry;
     private long startedAt;
+    /** Registered in the registry; false between {@link #offline()} and {@link #online()}. */
+    private volatile boolean online = true;
+    /** The bound port, kept from start (0 before): readable after close too. */
+    private volatile int boundPort;
 
     /** @param advertisedHost the address to register (null: detect it, see {@link AdvertisedAddress}). */
     public TernServer(ServerConfig serverConfig, RegistryConfig registryConfig, String advertisedHost) {
@@ -75,7 +79,7 @@ public final class TernServer implements AutoCloseable {
         }
         server.export(export.toExportedService());
         exports.add(export);
-        if (registry != null) {
+        if (registry != null && online) {
             register(export);
         }
         return this;
@@ -84,6 +88,7 @@ public final class TernServer implements AutoCloseable {
     /** Binds, connects to the registry, then registers every export (providers are visible only once ready). */
     public synchronized TernServer start() {
         server.start();
+        boundPort = server.port();
         try {
             registry = givenRegistry != null ? givenRegistry : Registries.create(registryConfig);
         } catch (RuntimeException e) {
@@ -91,10 +96,83 @@ public final class TernServer implements AutoCloseable {
             throw e;
         }
         startedAt = System.currentTimeMillis();
-        for (ServiceExport<?> export : exports) {
-            register(export);
+        if (online) {
+            for (ServiceExport<?> export : exports) {
+                register(export);
+            }
         }
         return this;
+    }
+
+    /**
+     * Takes this provider out of the registry (every service it exports) while it keeps serving: calls already routed
+     * here are answered, and consumers stop sending new ones once their registry watch fires (they keep the connection
+     * as a fallback for a moment, so no call fails). Nothing else changes; {@link #online()} registers it again.
+     * Before {@link #start()}, start() will not register. For maintenance and rolling deploys (README, Operating).
+     */
+    public synchronized void offline() {
+        if (!online) {
+            return;
+        }
+        online = false;
+        unregisterAll();
+        log.info("Tern RPC provider {} offline: unregistered, still answering calls routed to it", address());
+    }
+
+    /**
+     * Registers this provider again after {@link #offline()}, with a new start timestamp, so consumers warm it up
+     * (rpc.consumer.warmup) as they would a provider that just started.
+     */
+    public synchronized void online() {
+        if (online) {
+            return;
+        }
+        online = true;
+        if (registry != null) {
+            startedAt = System.currentTimeMillis();
+            for (ServiceExport<?> export : exports) {
+                register(export);
+            }
+            log.info("Tern RPC provider {} online: registered again", address());
+        }
+    }
+
+    /** Registered (or to be registered at start); false after {@link #offline()}. */
+    public boolean isOnline() {
+        return online;
+    }
+
+    /** The provider side as it is now: serving, online, services, calls in flight, executor, connections, registry. */
+    public ServerView view() {
+        Registry r;
+        List<String> services = new ArrayList<>();
+        synchronized (this) {
+            r = registry;
+            for (ServiceExport<?> export : exports) {
+                services.add(export.serviceKey());
+            }
+        }
+        return new ServerView(address(), server.isServing(), online,
+                List.copyOf(services), server.inFlight(), server.executorOutstanding(), server.executorThreads(), server.serverBusy(),
+                server.connections(), r == null ? "none" : r.status().state().name());
+    }
+
+    /** host:port once bound; host:? before. */
+    private String address() {
+        return advertisedHost + ":" + (boundPort == 0 ? "?" : String.valueOf(boundPort));
+    }
+
+    private void unregisterAll() {
+        if (registry != null) {
+            for (ProviderInfo info : registered) {
+                try {
+                    registry.unregister(info);
+                } catch (RuntimeException e) {
+                    log.warn("Could not unregister {}: {}", info.address(), e.toString());
+                }
+            }
+        }
+        registered.clear();
     }
 
     private void register(ServiceExport<?> export) {
@@ -129,16 +207,7 @@ public final class TernServer implements AutoCloseable {
     /** Graceful stop: unregister, drain, close. */
     @Override
     public synchronized void close() {
-        if (registry != null) {
-            for (ProviderInfo info : registered) {
-                try {
-                    registry.unregister(info);
-                } catch (RuntimeException e) {
-                    log.warn("Could not unregister {}: {}", info.address(), e.toString());
-                }
-            }
-        }
-        registered.clear();
+        unregisterAll();
         server.close();
         if (registry != null && registry != givenRegistry) {
             registry.close();

@@ -106,6 +106,26 @@ public final class TransportServer implements AutoCloseable {
         return counters.cancelledBeforeRun.sum();
     }
 
+    /** Requests answered SERVER_BUSY since start (executor full, connection over its share, large-body budget full). */
+    public long serverBusy() {
+        return counters.serverBusy.sum();
+    }
+
+    /** Client connections open now. */
+    public int connections() {
+        return listener.connections();
+    }
+
+    /** Calls accepted by the business executor and not yet finished: queued or running. */
+    public int executorOutstanding() {
+        return executor.outstanding();
+    }
+
+    /** Business threads alive now (they come and go with the load, up to rpc.server.executor-threads). */
+    public int executorThreads() {
+        return executor.threads();
+    }
+
     /** The server-wide budget of buffered inbound bytes (for diagnostics and tests). */
     public InboundBudget inboundBudget() {
         return inbound;

@@ -249,14 +249,14 @@ public final class BusinessExecutor {
     }
 
     /** Tasks accepted and not yet finished (queued or running). */
-    int outstanding() {
+    public int outstanding() {
         synchronized (lock) {
             return outstanding;
         }
     }
 
     /** Business threads alive now. */
-    int threads() {
+    public int threads() {
         synchronized (lock) {
             return started;
         }

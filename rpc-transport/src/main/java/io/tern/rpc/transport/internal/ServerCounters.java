@@ -9,4 +9,5 @@ public final class ServerCounters {
     public final LongAdder authRefusals = new LongAdder();
     public final LongAdder cancelsReceived = new LongAdder();
     public final LongAdder cancelledBeforeRun = new LongAdder();
+    public final LongAdder serverBusy = new LongAdder();
 }

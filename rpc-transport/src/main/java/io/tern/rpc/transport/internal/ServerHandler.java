@@ -94,6 +94,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
                 admission.dispatch(call, route.direct());
             }
         } catch (RequestRefused refused) {
+            if (refused.status() == Status.SERVER_BUSY) {
+                parts.counters().serverBusy.increment();
+            }
             writer.refuse(id, serializer, refused);
         } catch (CorruptBodyException e) {
             log.debug("bad request {} from {}: {}", id, FrameDecoder.peer(ctx.channel().remoteAddress()), e.getMessage());

@@ -37,7 +37,13 @@ public final class ServerListener {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
-    private ChannelGroup channels;
+    private volatile ChannelGroup channels;
+
+    /** Client connections open now (0 before start). */
+    public int connections() {
+        ChannelGroup group = channels;
+        return group == null ? 0 : group.size();
+    }
 
     public ServerListener(ProviderParts parts, InboundBudget inbound, SslContext sslContext) {
         this.parts = parts;
