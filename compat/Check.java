@@ -37,6 +37,15 @@ public class Check {
         }
         call(boot4, boot35);
         call(boot35, boot4);
+        for (App app : new App[] {boot4, boot35}) {
+            String rpc = get(app, "/actuator/rpc");
+            for (String field : new String[] {"\"server\"", "\"online\":true", "\"references\"", "\"providers\"", "\"ewmaMillis\"",
+                    "\"retryBudgetLevel\"", "\"backupRate\"", "\"executorOutstanding\"", "\"registry\":\"CONNECTED\""}) {
+                require(rpc.contains(field), app.line + ": /actuator/rpc lacks " + field + ": " + rpc);
+            }
+            System.out.println("[compat] " + app.line + " /actuator/rpc: " + rpc.length() + " bytes, server and both references with their providers"
+                    + (app == boot4 ? ": " + rpc : ""));
+        }
         System.out.println("[compat] OK: Boot 4.0 and Boot 3.5 applications call each other through ZooKeeper; health shows rpc on both");
     }
 

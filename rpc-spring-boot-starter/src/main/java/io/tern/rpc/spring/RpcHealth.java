@@ -50,6 +50,8 @@ public class RpcHealth implements RpcHealthCheck {
             details.put("services", provider.serviceKeys());
             if (server != null) {
                 details.put("address", server.advertisedHost() + ":" + server.port());
+                // offline (rpc endpoint, TernServer.offline()) is a deliberate step out of the registry: a detail, not DOWN
+                details.put("online", server.isOnline());
                 Registry registry = server.registry();
                 if (registry != null) {
                     putRegistry(details, registry.status(), "still serving the consumers that know this provider;"

@@ -118,6 +118,15 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         return keys;
     }
 
+    /** Each reference as it is now (the {@code rpc} endpoint); empty before the first reference and after close. */
+    public java.util.List<io.tern.rpc.cluster.ReferenceView> views() {
+        TernClient c;
+        synchronized (this) {
+            c = closed ? null : client;
+        }
+        return c == null ? java.util.List.of() : c.views();
+    }
+
     /** The consumer's registry session, or null before the first reference (or after close). */
     public synchronized io.tern.rpc.registry.Registry registry() {
         return client == null ? null : client.registry();
