@@ -47,6 +47,8 @@ public final class Endpoint {
     int windowCalls;
     int windowFailures;
     int ejections;
+    /** Every outlier ejection since this endpoint was made (ejections above is forgiven over time; this is not). */
+    long ejectionsTotal;
     volatile long ejectedUntilNanos;
     /** Since when the provider has been admitted without a failure: each base ejection time of it forgives one ejection. */
     long healthySinceNanos;
@@ -201,6 +203,11 @@ public final class Endpoint {
     /** P2C cost: expected latency times the queue ahead of a new call, per unit of weight. */
     double cost(int weight) {
         return (ewmaNanos() + 1) * (active.get() + 1) / Math.max(1, weight);
+    }
+
+    /** Outlier ejections since this provider was first listed. */
+    public synchronized long ejectionsTotal() {
+        return ejectionsTotal;
     }
 
     /** Connected (or connecting) and not draining after GOAWAY. */

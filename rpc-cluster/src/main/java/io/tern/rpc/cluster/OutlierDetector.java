@@ -122,6 +122,7 @@ final class OutlierDetector {
             }
             forgive(e, now);
             ejections = ++e.ejections;
+            e.ejectionsTotal++;
             duration = Math.min(maxEjectionNanos, baseEjectionNanos * ejections);
             e.ejectedUntilNanos = now + duration;
             e.healthySinceNanos = e.ejectedUntilNanos; // healthy time counts from its return

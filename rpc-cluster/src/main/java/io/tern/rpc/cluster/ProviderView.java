@@ -13,9 +13,10 @@ package io.tern.rpc.cluster;
  * @param inFlight          calls sent to it and not answered yet
  * @param ewmaMillis        the peak-EWMA latency the balancer uses, in milliseconds
  * @param ejectedUntilMillis epoch milliseconds until which outlier detection ejects it; 0 when it does not
+ * @param ejections         outlier ejections since it was first listed
  */
 public record ProviderView(String address, String state, boolean connected, int weight, int inFlight, double ewmaMillis,
-                           long ejectedUntilMillis) {
+                           long ejectedUntilMillis, long ejections) {
 
     static ProviderView of(Endpoint e, boolean lingering, long nowNanos, long nowMillis) {
         io.tern.rpc.transport.internal.ClientConnection.State connection = e.connection().state();
@@ -35,6 +36,6 @@ public record ProviderView(String address, String state, boolean connected, int 
         } else {
             state = "connected";
         }
-        return new ProviderView(e.address(), state, connected, e.weight(), e.active(), e.ewmaNanos() / 1e6, until);
+        return new ProviderView(e.address(), state, connected, e.weight(), e.active(), e.ewmaNanos() / 1e6, until, e.ejectionsTotal());
     }
 }
