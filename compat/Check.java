@@ -46,6 +46,12 @@ public class Check {
             System.out.println("[compat] " + app.line + " /actuator/rpc: " + rpc.length() + " bytes, server and both references with their providers"
                     + (app == boot4 ? ": " + rpc : ""));
         }
+        for (App app : new App[] {boot4, boot35}) {
+            String page = get(app, "/tern/rpc.html");
+            require(page.startsWith("<!DOCTYPE html>") && page.contains("'../actuator/rpc'"), app.line + ": /tern/rpc.html not served by the starter: "
+                    + page.substring(0, Math.min(200, page.length())));
+        }
+        System.out.println("[compat] /tern/rpc.html served on both (the live provider table)");
         System.out.println("[compat] OK: Boot 4.0 and Boot 3.5 applications call each other through ZooKeeper; health shows rpc on both");
     }
 

@@ -36,6 +36,8 @@ public final class Endpoint {
     private volatile ProviderHealth health;
     private final AccrualFailureDetector liveness;
     private final AtomicInteger active = new AtomicInteger();
+    /** Attempts sent to this provider (a striped counter: no contention between caller threads). */
+    private final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
     private double ewmaNanos;
     private long ewmaStamp = System.nanoTime();
     /** Until when the provider is avoided for overload; 0 when it is not. */
@@ -171,6 +173,12 @@ public final class Endpoint {
 
     void started() {
         active.incrementAndGet();
+        sent.increment();
+    }
+
+    /** Attempts sent to this provider since it was first listed. */
+    public long sent() {
+        return sent.sum();
     }
 
     void finished(long latencyNanos) {

@@ -14,9 +14,10 @@ package io.tern.rpc.cluster;
  * @param ewmaMillis        the peak-EWMA latency the balancer uses, in milliseconds
  * @param ejectedUntilMillis epoch milliseconds until which outlier detection ejects it; 0 when it does not
  * @param ejections         outlier ejections since it was first listed
+ * @param sent              attempts sent to it since it was first listed (its share of the reference's traffic)
  */
 public record ProviderView(String address, String state, boolean connected, int weight, int inFlight, double ewmaMillis,
-                           long ejectedUntilMillis, long ejections) {
+                           long ejectedUntilMillis, long ejections, long sent) {
 
     static ProviderView of(Endpoint e, boolean lingering, long nowNanos, long nowMillis) {
         io.tern.rpc.transport.internal.ClientConnection.State connection = e.connection().state();
@@ -36,6 +37,6 @@ public record ProviderView(String address, String state, boolean connected, int 
         } else {
             state = "connected";
         }
-        return new ProviderView(e.address(), state, connected, e.weight(), e.active(), e.ewmaNanos() / 1e6, until, e.ejectionsTotal());
+        return new ProviderView(e.address(), state, connected, e.weight(), e.active(), e.ewmaNanos() / 1e6, until, e.ejectionsTotal(), e.sent());
     }
 }

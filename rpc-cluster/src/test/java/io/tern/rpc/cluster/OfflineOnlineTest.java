@@ -130,7 +130,7 @@ class OfflineOnlineTest {
         ProviderView p = rv.providers().get(0);
         assertEquals("127.0.0.1:" + server.port(), p.address());
         assertEquals("connected", p.state());
-        assertTrue(p.connected() && p.weight() == 100 && p.inFlight() == 0 && p.ewmaMillis() > 0 && p.ejectedUntilMillis() == 0, p.toString());
+        assertTrue(p.connected() && p.weight() == 100 && p.inFlight() == 0 && p.ewmaMillis() > 0 && p.ejectedUntilMillis() == 0 && p.sent() == 1, p.toString());
         assertTrue(rv.calls() >= 1 && rv.retriesSent() == 0 && rv.backupsSent() == 0, rv.toString());
         assertTrue(rv.retryBudgetLevel() > 0, rv.toString());
     }

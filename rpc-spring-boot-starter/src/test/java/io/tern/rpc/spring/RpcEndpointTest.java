@@ -98,6 +98,7 @@ class RpcEndpointTest {
         assertEquals("connected", provider.get("state"));
         assertEquals(100, ((Number) provider.get("weight")).intValue());
         assertEquals(0, ((Number) provider.get("ejectedUntilMillis")).longValue());
+        assertTrue(((Number) provider.get("sent")).longValue() >= 20, provider.toString());
         assertTrue(((Number) provider.get("ewmaMillis")).doubleValue() > 0 && provider.containsKey("inFlight"), provider.toString());
         String address = (String) provider.get("address");
 
