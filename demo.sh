@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Tern RPC tour: builds the demo, starts a real ZooKeeper server, three providers and a consumer (all on
-# 127.0.0.1), shows calls spreading over the providers, one provider killed with SIGKILL, one stopped with SIGTERM
-# (no call may fail), then stops everything it started and exits 0. Needs only a JDK 17+ and Maven.
+# 127.0.0.1), shows calls spreading over the providers and the consumer's rpc endpoint view, one provider taken
+# offline and back online through the rpc endpoint, one killed with SIGKILL, one stopped with SIGTERM (no call may
+# fail), then stops everything it started and exits 0. Needs only a JDK 17+ and Maven.
 #
 #   ./demo.sh                      build, then run the tour
 #   DEMO_SKIP_BUILD=1 ./demo.sh    reuse the jars already in demo-*/target
@@ -190,7 +191,7 @@ info "ZooKeeper listening on 127.0.0.1:$ZK_PORT (pid $ZK_PID)"
 
 # ---------------------------------------------------------------------------------------------------------------
 step "Starting 3 providers of io.tern.demo.UserService"
-start_provider alpha-w200 "$P_ALPHA" --rpc.server.weight=200
+start_provider alpha-w200 "$P_ALPHA" --rpc.server.weight=200 --demo.control-file="$WORK/alpha.control"
 PID_ALPHA=$LAST_PID
 start_provider beta-w100 "$P_BETA" --rpc.server.weight=100
 PID_BETA=$LAST_PID
@@ -220,7 +221,8 @@ next_phase warmup spread
 
 step "Phase 1: calls spread by weight; the slow provider gets fewer (10 s)"
 run_for 10
-next_phase spread sigkill
+next_phase spread offline
+info "${DIM}VIEW: the consumer's rpc Actuator endpoint (GET /actuator/rpc): alpha-w200 is :$P_ALPHA, beta-w100 :$P_BETA, gamma-slow :$P_GAMMA$OFF"
 A=$(served_by spread alpha-w200); B=$(served_by spread beta-w100); G=$(served_by spread gamma-slow)
 ((A + B + G > 0)) || fail "no call was served in the spread phase"
 info "${GREEN}served: alpha-w200 $A, beta-w100 $B, gamma-slow $G$OFF"
@@ -229,7 +231,25 @@ info "${GREEN}served: alpha-w200 $A, beta-w100 $B, gamma-slow $G$OFF"
 ((G < B)) && info "gamma (slow) served the fewest: the balancer steers away from slow providers" \
     || info "${DIM}gamma (slow) was not avoided this time$OFF"
 
-step "Phase 2: kill -9 beta-w100 (SIGKILL, no goodbye) while calls keep going (8 s)"
+step "Phase 2: alpha-w200 offline through the rpc endpoint (out of the registry, still serving), then online; no call may fail (12 s)"
+echo offline >"$WORK/alpha.control"
+wait_for "alpha-w200 to go offline" 10 "$PID_ALPHA" grep -aq 'offline: unregistered' "$WORK/alpha-w200.log"
+info "alpha-w200 is offline: unregistered from ZooKeeper, its server still up (the rpc endpoint's write operation, state=offline)"
+run_for 6
+next_phase offline online
+echo online >"$WORK/alpha.control"
+wait_for "alpha-w200 to come back online" 10 "$PID_ALPHA" grep -aq 'online: registered again' "$WORK/alpha-w200.log"
+run_for 6
+next_phase online sigkill
+for ph in offline online; do
+    CALLS=$(result_field $ph calls); FAILED=$(result_field $ph failed)
+    ((${CALLS:-0} > 0)) || fail "no calls in the $ph phase"
+    [[ "$FAILED" == 0 ]] || fail "$FAILED of $CALLS calls failed in the $ph phase (expected none)"
+done
+info "${GREEN}offline: alpha-w200 served $(served_by offline alpha-w200) of $(result_field offline calls) calls (only before the consumer's registry watch fired), 0 failed$OFF"
+info "${GREEN}online:  alpha-w200 served $(served_by online alpha-w200) of $(result_field online calls) calls (warming up again), 0 failed$OFF"
+
+step "Phase 3: kill -9 beta-w100 (SIGKILL, no goodbye) while calls keep going (8 s)"
 kill -KILL "$PID_BETA"
 info "killed pid $PID_BETA"
 run_for 8
@@ -242,7 +262,7 @@ else
     info "$CALLS calls, $FAILED failed (calls that were in flight on the killed provider); the rest went on elsewhere"
 fi
 
-step "Phase 3: kill -TERM alpha-w200 (graceful: unregister, GOAWAY, drain in-flight calls); no call may fail"
+step "Phase 4: kill -TERM alpha-w200 (graceful: unregister, GOAWAY, drain in-flight calls); no call may fail"
 kill -TERM "$PID_ALPHA"
 info "sent SIGTERM to pid $PID_ALPHA"
 wait_for "alpha-w200 to exit after SIGTERM" 30 "" bash -c "! kill -0 $PID_ALPHA 2>/dev/null"

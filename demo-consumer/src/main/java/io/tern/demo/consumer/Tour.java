@@ -5,7 +5,11 @@ import io.tern.demo.OrderRequest;
 import io.tern.demo.User;
 import io.tern.demo.UserNotFoundException;
 import io.tern.demo.UserService;
+import io.tern.rpc.cluster.ProviderView;
+import io.tern.rpc.cluster.ReferenceView;
+import io.tern.rpc.spring.RpcEndpoint;
 import io.tern.rpc.spring.RpcReference;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -45,17 +49,22 @@ class Tour implements ApplicationRunner {
     private final Duration pause;
     private final Duration duration;
     private final String controlFile;
+    private final String viewAfter;
+    private final ObjectProvider<RpcEndpoint> endpoint;
 
     private final AtomicReference<TourStats> window = new AtomicReference<>(new TourStats());
     private final AtomicReference<TourStats> phase = new AtomicReference<>(new TourStats());
     private volatile boolean running = true;
 
     Tour(@Value("${demo.threads:4}") int threads, @Value("${demo.pause:5ms}") Duration pause,
-         @Value("${demo.duration:20s}") Duration duration, @Value("${demo.control-file:}") String controlFile) {
+         @Value("${demo.duration:20s}") Duration duration, @Value("${demo.control-file:}") String controlFile,
+         @Value("${demo.view-after:spread}") String viewAfter, ObjectProvider<RpcEndpoint> endpoint) {
         this.threads = threads;
         this.pause = pause;
         this.duration = duration;
         this.controlFile = controlFile;
+        this.viewAfter = viewAfter;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -83,6 +92,9 @@ class Tour implements ApplicationRunner {
             }
             if (!next.equals(current)) {
                 result(current, phase.getAndSet(new TourStats()));
+                if (current.equals(viewAfter)) {
+                    printView();
+                }
                 if (next.equals("stop")) {
                     break;
                 }
@@ -133,6 +145,23 @@ class Tour implements ApplicationRunner {
                 s.failedCount(), s.percentileMillis(50), s.percentileMillis(99), s.servedBy(true)));
         for (String f : s.failures()) {
             say("  failure: " + f);
+        }
+    }
+
+    /** What the rpc Actuator endpoint ({@code GET /actuator/rpc}) shows for this consumer's references, one line per provider. */
+    private void printView() {
+        RpcEndpoint rpc = endpoint.getIfAvailable();
+        if (rpc == null) {
+            return;
+        }
+        for (ReferenceView r : rpc.view().references()) {
+            long total = Math.max(1, r.providers().stream().mapToLong(ProviderView::sent).sum());
+            say("VIEW " + r.serviceKey() + " (" + r.settings() + "): calls " + r.calls() + ", retries " + r.retriesSent()
+                    + ", retry budget " + String.format(Locale.ROOT, "%.1f", r.retryBudgetLevel()) + " tokens");
+            for (ProviderView p : r.providers()) {
+                say(String.format(Locale.ROOT, "VIEW   %-16s %-10s share %5.1f %%  EWMA %7.2f ms  in flight %d  weight %d", p.address(), p.state(),
+                        100.0 * p.sent() / total, p.ewmaMillis(), p.inFlight(), p.weight()));
+            }
         }
     }
 
