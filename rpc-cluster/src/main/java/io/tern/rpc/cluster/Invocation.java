@@ -59,6 +59,15 @@ public final class Invocation {
         return tried;
     }
 
+    /**
+     * The provider the latest attempt went to, or null when none has been picked (yet, or ever: a reference to one
+     * address has no balancing). Read it once the call is complete; it makes no list.
+     */
+    public Endpoint lastTried() {
+        List<Endpoint> t = tried;
+        return t == null || t.isEmpty() ? null : t.get(t.size() - 1);
+    }
+
     /** Milliseconds left before the deadline (at least 0). */
     public long remainingMillis() {
         return remainingMillis(System.nanoTime());
