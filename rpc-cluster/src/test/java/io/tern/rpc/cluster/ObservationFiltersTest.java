@@ -7,6 +7,7 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.observation.transport.SenderContext;
+import io.tern.rpc.Idempotent;
 import io.tern.rpc.RpcContext;
 import io.tern.rpc.cluster.observation.RpcClientContext;
 import io.tern.rpc.cluster.observation.RpcObservations;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,6 +57,13 @@ class ObservationFiltersTest {
         CompletableFuture<String> later(String value);
 
         String fail(String message);
+
+        /**
+         * The name of the provider serving it, after 600 ms for a first attempt; a later attempt (a backup) takes
+         * until it is cancelled.
+         */
+        @Idempotent
+        String paced();
     }
 
     /** Writes a traceparent per client observation; records what each server observation's carrier held. */
@@ -91,6 +100,7 @@ class ObservationFiltersTest {
     private final TestObservationRegistry registry = TestObservationRegistry.create();
     private final PropagatingRecorder recorder = new PropagatingRecorder();
     private final AtomicInteger refuseFirst = new AtomicInteger();
+    private final AtomicInteger pacedCalls = new AtomicInteger();
     private TransportServer server;
     private TernClient client;
     private InMemoryRegistry providers;
@@ -98,7 +108,20 @@ class ObservationFiltersTest {
     @BeforeEach
     void start() {
         registry.observationConfig().observationHandler(recorder);
-        Probe impl = new Probe() {
+        Probe impl = probe("first");
+        server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        server.filter(RpcObservations.server(registry));
+        // after the observation: its refusals (SERVER_BUSY never ran, so the client retries) are observed calls
+        server.filter((call, next) -> refuseFirst.getAndDecrement() > 0 ? call.reject(Status.SERVER_BUSY, "busy for the test") : next.invoke(call));
+        server.export(ExportedService.of(Probe.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
+        providers = new InMemoryRegistry();
+        providers.register(new ProviderInfo(Probe.class.getName(), "127.0.0.1", server.port(), 100, "protostuff",
+                System.currentTimeMillis() - 60_000, "", "", Map.of()));
+        client = RpcObservations.addTo(new TernClient(ClientConfig.defaults(), providers), registry);
+    }
+
+    private Probe probe(String name) {
+        return new Probe() {
             @Override
             public String seen() {
                 return RpcContext.current().attachments().get("traceparent") + " current=" + (registry.getCurrentObservation() != null);
@@ -113,16 +136,18 @@ class ObservationFiltersTest {
             public String fail(String message) {
                 throw new IllegalArgumentException(message);
             }
+
+            @Override
+            public String paced() {
+                RpcContext call = RpcContext.current();
+                long until = System.nanoTime() + ("0".equals(call.attachments().get("attempt")) ? 600_000_000L : 5_000_000_000L);
+                while (System.nanoTime() < until && !call.isCancelled()) {
+                    LockSupport.parkNanos(5_000_000L); // simulated work, given up once the caller cancels
+                }
+                pacedCalls.incrementAndGet();
+                return name;
+            }
         };
-        server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
-        server.filter(RpcObservations.server(registry));
-        // after the observation: its refusals (SERVER_BUSY never ran, so the client retries) are observed calls
-        server.filter((call, next) -> refuseFirst.getAndDecrement() > 0 ? call.reject(Status.SERVER_BUSY, "busy for the test") : next.invoke(call));
-        server.export(ExportedService.of(Probe.class, impl, "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
-        providers = new InMemoryRegistry();
-        providers.register(new ProviderInfo(Probe.class.getName(), "127.0.0.1", server.port(), 100, "protostuff",
-                System.currentTimeMillis() - 60_000, "", "", Map.of()));
-        client = RpcObservations.addTo(new TernClient(ClientConfig.defaults(), providers), registry);
     }
 
     @AfterEach
@@ -204,6 +229,28 @@ class ObservationFiltersTest {
         assertEquals("NO_PROVIDER", c.getStatus());
         assertNotNull(c.getError());
         assertNull(c.getProvider());
+    }
+
+    @Test
+    void theProviderNamedIsTheOneThatAnsweredNotTheBackupSentAfterIt() {
+        TransportServer second = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
+        try {
+            second.filter(RpcObservations.server(registry));
+            second.export(ExportedService.of(Probe.class, probe("second"), "", "", ExportedService.ExecutionMode.EXECUTOR)).start();
+            providers.register(new ProviderInfo(Probe.class.getName(), "127.0.0.1", second.port(), 100, "protostuff",
+                    System.currentTimeMillis() - 60_000, "", "", Map.of()));
+            Probe hedged = client.refer(Reference.to(Probe.class).timeout(Duration.ofSeconds(5)).warmup(Duration.ZERO)
+                    .retries(0).backupRequest("50ms"));
+            String answeredBy = hedged.paced(); // the first attempt answers after 600 ms; its backup, sent at 50 ms, never does
+            Poll.until(Duration.ofSeconds(10), "both providers served the call (the backup cancelled)", () -> pacedCalls.get() == 2);
+            awaitStopped(1, 2);
+            int port = answeredBy.equals("first") ? server.port() : second.port();
+            assertEquals("127.0.0.1:" + port, recorder.stopped(RpcClientContext.class).get(0).getProvider());
+            assertEquals(2, recorder.received.size());
+            assertEquals(1, recorder.received.stream().distinct().count(), "both attempts carried one parent: " + recorder.received);
+        } finally {
+            second.close();
+        }
     }
 
     @Test

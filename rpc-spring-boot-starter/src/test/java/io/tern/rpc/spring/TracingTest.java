@@ -183,6 +183,12 @@ class TracingTest {
         return Stream.of(p1, p2).flatMap(p -> p.getBean(RecordedSpans.class).ofTrace(traceId, "/" + method).stream()).toList();
     }
 
+    /** The Tern address of the provider application that recorded {@code span} (its spring.application.name). */
+    private static String address(MutableSpan span) {
+        ConfigurableApplicationContext app = "p1".equals(span.localServiceName()) ? p1 : p2;
+        return "127.0.0.1:" + app.getBean(RpcProviderLifecycle.class).port();
+    }
+
     @Test
     void oneTraceSpansConsumerAndProviderAndTheProviderMethodLogsWithIt() {
         String traceId = caller.plain.traceId();
@@ -220,6 +226,8 @@ class TracingTest {
             assertEquals(client.id(), s.parentId(), "each attempt is a child of the one consumer span: " + s);
         }
         assertEquals(2, server.stream().map(MutableSpan::localServiceName).distinct().count(), "the retry went to the other provider");
+        MutableSpan answered = server.stream().filter(s -> "OK".equals(s.tag("rpc.status"))).findFirst().orElseThrow();
+        assertEquals(address(answered), client.tag("rpc.provider"), "the consumer span names the provider that answered");
     }
 
     @Test
@@ -238,5 +246,7 @@ class TracingTest {
             assertEquals(traceId, s.traceId());
         }
         assertEquals(2, server.stream().map(MutableSpan::localServiceName).distinct().count(), "the backup went to the other provider");
+        MutableSpan backup = server.stream().filter(s -> s.finishTimestamp() - s.startTimestamp() < 1_000_000).findFirst().orElseThrow();
+        assertEquals(address(backup), client.tag("rpc.provider"), "the consumer span names the backup, which answered first, not the slow attempt");
     }
 }

@@ -5,7 +5,7 @@ import io.micrometer.common.KeyValues;
 /**
  * {@code rpc.client}, named {@code service/method} as a span; low-cardinality {@code rpc.service} (the service key),
  * {@code rpc.method}, {@code rpc.status} (once the call has ended); high-cardinality {@code rpc.provider}
- * ({@code host:port}) when the call went through the load balancer.
+ * ({@code host:port} of the provider that answered) when the call went through the load balancer.
  */
 public class DefaultRpcClientObservationConvention implements RpcClientObservationConvention {
     public static final DefaultRpcClientObservationConvention INSTANCE = new DefaultRpcClientObservationConvention();

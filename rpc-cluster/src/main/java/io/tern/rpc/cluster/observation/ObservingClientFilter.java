@@ -73,7 +73,7 @@ final class ObservingClientFilter implements ClientFilter {
     }
 
     private static void stop(Observation observation, RpcClientContext context, Throwable failure) {
-        Endpoint provider = context.getInvocation().lastTried();
+        Endpoint provider = context.getInvocation().answeredBy();
         if (provider != null) {
             context.provider(provider.address());
         }

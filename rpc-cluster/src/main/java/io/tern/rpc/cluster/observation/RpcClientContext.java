@@ -52,7 +52,10 @@ public class RpcClientContext extends SenderContext<Map<String, String>> {
         this.status = RpcCallStatus.name(index);
     }
 
-    /** {@code host:port} of the provider of the call's last attempt, when the call was balanced over a directory; else null. */
+    /**
+     * {@code host:port} of the provider whose answer became the call's outcome (with a backup request, the winning
+     * attempt's), once the call is complete; null when none was picked or the reference is to one address.
+     */
     public String getProvider() {
         return provider;
     }

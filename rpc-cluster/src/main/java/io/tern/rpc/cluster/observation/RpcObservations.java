@@ -28,7 +28,7 @@ public final class RpcObservations {
     public static final String METHOD = "rpc.method";
     /** Low cardinality: how the call ended (see {@link RpcCallStatus}). */
     public static final String STATUS = "rpc.status";
-    /** High cardinality, client side: {@code host:port} of the provider of the call's last attempt. */
+    /** High cardinality, client side: {@code host:port} of the provider that answered the call, when known. */
     public static final String PROVIDER = "rpc.provider";
 
     private RpcObservations() {
