@@ -104,6 +104,16 @@ class ObservabilityTest {
     }
 
     @Test
+    void bootsObservationSwitchTurnsTheRpcObservationsOff() {
+        try (ConfigurableApplicationContext off = Apps.run(GreetingApps.Consumer.class, Apps.consumer(zk, "management.observations.enable.rpc=false"))) {
+            assertEquals("hello quiet from p", off.getBean(GreetingCaller.class).greetings.greet("quiet"));
+            MeterRegistry meters = off.getBean(MeterRegistry.class);
+            assertNull(meters.find("rpc.client").timer(), "no rpc.client timer: " + meters.getMeters().size() + " meters");
+            assertNull(meters.find("rpc.client.active").longTaskTimer());
+        }
+    }
+
+    @Test
     void healthShowsTheServerAndTheProvidersOfEachReference() {
         Health providerHealth = provider.getBean(Boot4HealthAutoConfiguration.RpcHealthIndicator.class).health();
         assertEquals(Status.UP, providerHealth.getStatus());
