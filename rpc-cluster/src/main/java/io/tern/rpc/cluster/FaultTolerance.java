@@ -95,6 +95,8 @@ final class FaultTolerance implements ClientFilter {
         boolean done;
         Throwable lastFailure;
         RpcResponse lastResponse;
+        /** The provider of the attempt lastFailure / lastResponse came from (null: none picked). */
+        Endpoint lastEndpoint;
         Runnable cancelBackup;
 
         Call(Invocation invocation, Invoker next) {
@@ -118,9 +120,12 @@ final class FaultTolerance implements ClientFilter {
             boolean cut = cutByAttemptTimeout(now);
             Invocation current = attempt == 0 && !cut ? invocation : withAttempt(attempt, cut ? now + attemptTimeoutNanos : invocation.deadlineNanos(), now);
             long startNanos = now;
+            List<Endpoint> tried = invocation.tried(); // shared with current: the balancing link adds this attempt's pick
+            int picked = tried.size();
             CompletableFuture<RpcResponse> attemptFuture = next.invoke(current);
+            Endpoint to = tried.size() > picked ? tried.get(tried.size() - 1) : null;
             inFlight.add(attemptFuture);
-            attemptFuture.whenComplete((response, error) -> onResult(startNanos, response, error));
+            attemptFuture.whenComplete((response, error) -> onResult(startNanos, to, response, error));
         }
 
         /** Only an idempotent call is cut: it is the only kind that may be retried after a timeout. */
@@ -156,7 +161,7 @@ final class FaultTolerance implements ClientFilter {
             }
         }
 
-        private void onResult(long startNanos, RpcResponse response, Throwable error) {
+        private void onResult(long startNanos, Endpoint to, RpcResponse response, Throwable error) {
             if (error instanceof CancellationException) {
                 synchronized (this) { // the loser of a backup pair, cancelled: not an outcome of the call
                     outstanding--;
@@ -181,6 +186,7 @@ final class FaultTolerance implements ClientFilter {
                 boolean neverRan = RetryRules.neverRan(failure, response);
                 lastFailure = failure;
                 lastResponse = failure == null ? response : null;
+                lastEndpoint = to;
                 if (failure == null && !neverRan) {
                     finish();
                     return;
@@ -235,6 +241,7 @@ final class FaultTolerance implements ClientFilter {
                     f.cancel(false); // the other attempt of a backup pair: stop waiting for it
                 }
             }
+            invocation.answeredBy(lastEndpoint);
             if (lastFailure != null) {
                 result.completeExceptionally(lastFailure);
             } else {

@@ -17,13 +17,13 @@ public final class Invocation {
     private final boolean idempotent;
     private final long deadlineNanos;
     /** Made on the first pick: a call to one address (no balancing) never needs it. */
-    private List<Endpoint> tried;
+    private Attempts tried;
 
     public Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos) {
         this(request, spec, idempotent, deadlineNanos, null);
     }
 
-    private Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos, List<Endpoint> tried) {
+    private Invocation(RpcRequest request, CallSpec spec, boolean idempotent, long deadlineNanos, Attempts tried) {
         this.request = request;
         this.spec = spec;
         this.idempotent = idempotent;
@@ -53,10 +53,29 @@ public final class Invocation {
      * attempts touch it, one at a time.
      */
     public List<Endpoint> tried() {
+        return attempts();
+    }
+
+    private Attempts attempts() {
         if (tried == null) {
-            tried = new ArrayList<>(2);
+            tried = new Attempts();
         }
         return tried;
+    }
+
+    /**
+     * The provider whose answer (or failure) became the call's outcome, once the call is complete; null when no
+     * provider was picked (none available, or a reference to one address, which has no balancing). With a backup
+     * request that is the attempt that won, not the one sent last. Makes no list.
+     */
+    public Endpoint answeredBy() {
+        Attempts t = tried;
+        return t == null ? null : t.answeredBy;
+    }
+
+    /** Set by the fault-tolerance link before it completes the call; shared by every copy of this invocation. */
+    void answeredBy(Endpoint endpoint) {
+        attempts().answeredBy = endpoint;
     }
 
     /** Milliseconds left before the deadline (at least 0). */
@@ -71,6 +90,15 @@ public final class Invocation {
 
     /** The same call with another request (e.g. attachments added) and deadline; same attempt history. */
     public Invocation with(RpcRequest newRequest, long newDeadlineNanos) {
-        return new Invocation(newRequest, spec, idempotent, newDeadlineNanos, tried());
+        return new Invocation(newRequest, spec, idempotent, newDeadlineNanos, attempts());
+    }
+
+    /** The providers picked for a call's attempts, and which of them answered it: one per call, shared by its copies. */
+    private static final class Attempts extends ArrayList<Endpoint> {
+        Endpoint answeredBy;
+
+        Attempts() {
+            super(2);
+        }
     }
 }

@@ -26,7 +26,10 @@ import org.springframework.context.annotation.Role;
  * {@link Registry} bean replaces the one {@code rpc.registry.address} would make.
  */
 @AutoConfiguration(afterName = {
-        // so a MeterRegistry bean, if any, is defined before the observer looks for it: Boot 4 names, then Boot 3.5
+        // so the ObservationRegistry and meter registry beans, if any, are defined before the client and server look
+        // them up: Boot 4 names, then Boot 3.5
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
@@ -47,27 +50,34 @@ public class RpcAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public RpcReferences rpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers,
-                                       ObjectProvider<ClientFilter> clientFilters, ObjectProvider<Registry> registries) {
-        return new RpcReferences(properties, new RpcExtensions(observers, clientFilters, null, registries));
+    public RpcReferences rpcReferences(RpcProperties properties, ObjectProvider<RpcObservationLinks> observations,
+                                       ObjectProvider<RpcCallObserver> observers, ObjectProvider<ClientFilter> clientFilters,
+                                       ObjectProvider<Registry> registries) {
+        return new RpcReferences(properties, new RpcExtensions(observations, observers, clientFilters, null, registries));
     }
 
     @Bean
     @ConditionalOnMissingBean
     public RpcProviderLifecycle rpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory,
+                                                     ObjectProvider<RpcObservationLinks> observations,
                                                      ObjectProvider<RpcCallObserver> observers, ObjectProvider<ServerFilter> serverFilters,
                                                      ObjectProvider<Registry> registries) {
-        return new RpcProviderLifecycle(properties, beanFactory, new RpcExtensions(observers, null, serverFilters, registries));
+        return new RpcProviderLifecycle(properties, beanFactory, new RpcExtensions(observations, observers, null, serverFilters, registries));
     }
 
-    /** Timers {@code rpc.client.calls} / {@code rpc.server.calls} when Micrometer is present and has a registry. */
+    /**
+     * Calls as Micrometer Observations {@code rpc.client} / {@code rpc.server} (SPEC §4) when Micrometer Observation
+     * is on the class path; they record only if the context has an {@code ObservationRegistry} bean (Boot makes one
+     * with Actuator), which Boot's metrics and tracing handlers are attached to.
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-    static class Metrics {
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+    static class Observations {
         @Bean
-        @ConditionalOnMissingBean(RpcCallObserver.class)
-        RpcCallObserver rpcMicrometerCallObserver(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registries) {
-            return new MicrometerRpcCallObserver(registries);
+        RpcObservationLinks rpcObservationLinks(ObjectProvider<io.micrometer.observation.ObservationRegistry> registries,
+                                                ObjectProvider<io.tern.rpc.cluster.observation.RpcClientObservationConvention> clientConventions,
+                                                ObjectProvider<io.tern.rpc.cluster.observation.RpcServerObservationConvention> serverConventions) {
+            return new MicrometerObservationLinks(registries, clientConventions, serverConventions);
         }
     }
 

@@ -2,8 +2,9 @@ package io.tern.rpc.spring;
 
 /**
  * Sees every call made through an {@code @RpcReference} proxy (client side) and every call an {@code @RpcService}
- * bean serves (server side), with its duration and outcome. The starter provides one for Micrometer when a
- * {@code MeterRegistry} is present; define a bean of this type to observe calls some other way.
+ * bean serves (server side), with its duration and outcome. The starter has no default one: with Micrometer, calls
+ * are Observations ({@code rpc.client}, {@code rpc.server}) that Boot's metrics and tracing record. Define a bean of
+ * this type to see calls some other way; its filter runs right after the observation filters.
  */
 public interface RpcCallObserver {
     enum Side { CLIENT, SERVER }

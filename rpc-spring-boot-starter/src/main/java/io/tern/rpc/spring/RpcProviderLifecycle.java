@@ -49,9 +49,9 @@ public class RpcProviderLifecycle implements SmartLifecycle {
         this(properties, beanFactory, RpcExtensions.NONE);
     }
 
-    /** @param observers where to report served calls (metrics); may be null or empty */
+    /** @param observers where to report served calls; may be null or empty */
     public RpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory, ObjectProvider<RpcCallObserver> observers) {
-        this(properties, beanFactory, new RpcExtensions(observers, null, null, null));
+        this(properties, beanFactory, new RpcExtensions(null, observers, null, null, null));
     }
 
     RpcProviderLifecycle(RpcProperties properties, ListableBeanFactory beanFactory, RpcExtensions extensions) {

@@ -57,9 +57,9 @@ public class RpcReferences implements SmartLifecycle, DisposableBean {
         this(properties, RpcExtensions.NONE);
     }
 
-    /** @param observers where to report calls (metrics); may be null or empty */
+    /** @param observers where to report calls; may be null or empty */
     public RpcReferences(RpcProperties properties, ObjectProvider<RpcCallObserver> observers) {
-        this(properties, new RpcExtensions(observers, null, null, null));
+        this(properties, new RpcExtensions(null, observers, null, null, null));
     }
 
     RpcReferences(RpcProperties properties, RpcExtensions extensions) {

@@ -2,7 +2,6 @@ package io.tern.rpc.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tern.rpc.spring.testapp.GreetingException;
 import io.tern.rpc.spring.testapp.GreetingService;
 import io.tern.rpc.spring.testapp.GreetingApps;
@@ -24,25 +23,43 @@ import org.springframework.context.ConfigurableApplicationContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With Micrometer and Actuator present: call timers on both sides and the rpc health contributor. */
+/**
+ * With Micrometer and Actuator present (Boot's own observation and metrics auto-configuration): calls are the
+ * Observations rpc.client / rpc.server, timed by Boot's meter handler; an RpcCallObserver bean still hears them; and
+ * the rpc health contributor.
+ */
 class ObservabilityTest {
     private static final String SERVICE = GreetingService.class.getName();
     private static TestingServer zk;
     private static ConfigurableApplicationContext provider;
     private static ConfigurableApplicationContext consumer;
 
+    /** Calls each side saw, as the observer bean of each application heard them (side, method, error type). */
+    static final class RecordingObserver implements RpcCallObserver {
+        final Queue<String> calls = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void onCall(Side side, String serviceKey, String method, long nanos, Throwable error) {
+            calls.add(side + " " + method + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+        }
+    }
+
     @BeforeAll
     static void start() throws Exception {
         zk = ZooKeepers.server();
-        // each application with a meter registry of its own
-        provider = Apps.run(new Class<?>[] {GreetingApps.Provider.class, SimpleMeterRegistry.class}, Apps.provider(zk, "p"));
-        consumer = Apps.run(new Class<?>[] {GreetingApps.Consumer.class, SimpleMeterRegistry.class}, Apps.consumer(zk));
+        // Boot's own ObservationRegistry and SimpleMeterRegistry (spring-boot-micrometer-observation / -metrics), with its
+        // DefaultMeterObservationHandler: each application has its own
+        provider = Apps.run(new Class<?>[] {GreetingApps.Provider.class, RecordingObserver.class}, Apps.provider(zk, "p"));
+        consumer = Apps.run(new Class<?>[] {GreetingApps.Consumer.class, RecordingObserver.class}, Apps.consumer(zk));
     }
 
     @AfterAll
@@ -53,21 +70,47 @@ class ObservabilityTest {
     }
 
     @Test
-    void callsAreTimedOnBothSidesByServiceMethodAndOutcome() throws Exception {
+    void callsAreObservationsTimedOnBothSidesByServiceMethodAndStatus() throws Exception {
+        MeterRegistry server = provider.getBean(MeterRegistry.class);
+        long servedBefore = count(server, "rpc.server", "greet", "OK"); // another test calls greet on this provider too
         GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
         assertEquals("hello x from p", greetings.greet("x"));
         assertEquals("async hello y from p", greetings.greetAsync("y").get(5, TimeUnit.SECONDS));
         assertThrows(GreetingException.class, () -> greetings.fail("no"));
 
         MeterRegistry client = consumer.getBean(MeterRegistry.class);
-        assertEquals(1, timer(client, "rpc.client.calls", "greet", "success", "none").count());
-        Poll.until(Duration.ofSeconds(5), "the async call's timer", () -> count(client, "rpc.client.calls", "greetAsync", "success", "none") == 1);
-        assertEquals(1, timer(client, "rpc.client.calls", "fail", "error", "GreetingException").count());
+        Poll.until(Duration.ofSeconds(5), "the client-side timers", () -> count(client, "rpc.client", "greet", "OK") == 1
+                && count(client, "rpc.client", "greetAsync", "OK") == 1
+                && count(client, "rpc.client", "fail", "APPLICATION_ERROR") == 1);
+        // Boot's meter handler adds the error's type: on the consumer, the remote failure as the filter saw it
+        assertEquals(1, client.get("rpc.client").tags("rpc.method", "fail", "error", "RemoteException").timer().count());
+        assertEquals(1, client.get("rpc.client").tags("rpc.method", "greet", "error", "none").timer().count());
 
-        MeterRegistry server = provider.getBean(MeterRegistry.class);
-        Poll.until(Duration.ofSeconds(5), "the server-side timers", () -> count(server, "rpc.server.calls", "greet", "success", "none") == 1
-                && count(server, "rpc.server.calls", "greetAsync", "success", "none") == 1
-                && count(server, "rpc.server.calls", "fail", "error", "GreetingException") == 1);
+        Poll.until(Duration.ofSeconds(5), "the server-side timers", () -> count(server, "rpc.server", "greet", "OK") == servedBefore + 1
+                && count(server, "rpc.server", "greetAsync", "OK") == 1
+                && count(server, "rpc.server", "fail", "APPLICATION_ERROR") == 1);
+        assertEquals(1, server.get("rpc.server").tags("rpc.method", "fail", "error", "GreetingException").timer().count());
+        assertNull(client.find("rpc.client.calls").timer(), "the former per-call timers are gone");
+    }
+
+    @Test
+    void anRpcCallObserverBeanStillHearsEveryCallAfterTheObservations() throws Exception {
+        GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
+        assertEquals("p", greetings.whoAreYou()); // a method no other test of this class calls
+        RecordingObserver clientSide = consumer.getBean(RecordingObserver.class);
+        RecordingObserver serverSide = provider.getBean(RecordingObserver.class);
+        Poll.until(Duration.ofSeconds(5), "both observers heard the call", () -> clientSide.calls.contains("CLIENT whoAreYou ok")
+                && serverSide.calls.contains("SERVER whoAreYou ok"));
+    }
+
+    @Test
+    void bootsObservationSwitchTurnsTheRpcObservationsOff() {
+        try (ConfigurableApplicationContext off = Apps.run(GreetingApps.Consumer.class, Apps.consumer(zk, "management.observations.enable.rpc=false"))) {
+            assertEquals("hello quiet from p", off.getBean(GreetingCaller.class).greetings.greet("quiet"));
+            MeterRegistry meters = off.getBean(MeterRegistry.class);
+            assertNull(meters.find("rpc.client").timer(), "no rpc.client timer: " + meters.getMeters().size() + " meters");
+            assertNull(meters.find("rpc.client.active").longTaskTimer());
+        }
     }
 
     @Test
@@ -106,12 +149,8 @@ class ObservabilityTest {
         }
     }
 
-    private static Timer timer(MeterRegistry registry, String name, String method, String outcome, String exception) {
-        return registry.get(name).tags("service", SERVICE, "method", method, "outcome", outcome, "exception", exception).timer();
-    }
-
-    private static long count(MeterRegistry registry, String name, String method, String outcome, String exception) {
-        Timer t = registry.find(name).tags("service", SERVICE, "method", method, "outcome", outcome, "exception", exception).timer();
+    private static long count(MeterRegistry registry, String name, String method, String status) {
+        Timer t = registry.find(name).tags("rpc.service", SERVICE, "rpc.method", method, "rpc.status", status).timer();
         return t == null ? 0 : t.count();
     }
 }

@@ -5,6 +5,7 @@ import io.tern.rpc.benchmark.model.Payloads;
 import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.benchmark.model.WireSamples;
 import io.tern.rpc.cluster.Reference;
+import io.tern.rpc.cluster.observation.RpcObservations;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.TransportClient;
 
@@ -20,10 +21,15 @@ final class TernLoad implements LoadTarget {
     private final TransportClient client;
     private final EchoService service;
 
-    TernLoad(int port) throws Exception {
+    /** @param mode for an observed mode, with the rpc.client observation filter over that mode's registry ({@link Observed}) */
+    TernLoad(int port, String mode) throws Exception {
         client = new TransportClient(ClientConfig.defaults());
-        service = Reference.to(EchoService.class).address("127.0.0.1:" + port)
-                .timeout(Duration.ofMillis(WireSamples.TIMEOUT_MILLIS)).create(client);
+        Reference<EchoService> reference = Reference.to(EchoService.class).address("127.0.0.1:" + port)
+                .timeout(Duration.ofMillis(WireSamples.TIMEOUT_MILLIS));
+        if (Observed.observed(mode)) {
+            reference.filter(RpcObservations.client(Observed.registry(mode)));
+        }
+        service = reference.create(client);
         String echoed = service.echo(Payloads.ECHO_STRING).get(10, TimeUnit.SECONDS);
         SmallPojo pojo = service.echoPojo(Payloads.small()).get(10, TimeUnit.SECONDS);
         if (!Payloads.ECHO_STRING.equals(echoed) || !Payloads.small().equals(pojo)) {
