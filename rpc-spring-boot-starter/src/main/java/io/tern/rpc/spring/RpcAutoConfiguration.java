@@ -81,6 +81,20 @@ public class RpcAutoConfiguration {
         }
     }
 
+    /** Tern's timers without the per-call cost of Boot's default meter handler (see {@link RpcMeterObservationSetup}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.micrometer.observation.ObservationRegistry", "io.micrometer.core.instrument.observation.MeterObservationHandler"})
+    static class ObservationMeters {
+        /** Static: a post-processor, made before the beans it processes. */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static RpcMeterObservationSetup rpcMeterObservationSetup(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meterRegistries,
+                ObjectProvider<io.tern.rpc.cluster.observation.RpcClientObservationConvention> clientConventions,
+                ObjectProvider<io.tern.rpc.cluster.observation.RpcServerObservationConvention> serverConventions) {
+            return new RpcMeterObservationSetup(meterRegistries, clientConventions, serverConventions);
+        }
+    }
+
     /** What the Actuator contributor {@code rpc} shows, on either Boot line (see {@code rpc-spring-boot-health}). */
     @Bean
     @ConditionalOnMissingBean

@@ -94,6 +94,21 @@ class ObservabilityTest {
     }
 
     @Test
+    void ternsObservationsAreTimedByTheCheapHandlerAndEveryOtherObservationStillByBoots() {
+        GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
+        greetings.slow(1); // a method no other test of this class counts
+        MeterRegistry client = consumer.getBean(MeterRegistry.class);
+        assertEquals(1, client.get("rpc.client").tags("rpc.method", "slow", "rpc.status", "OK", "error", "none").timer().count(), "timed once");
+        // Boot's default meter handler would also keep a LongTaskTimer rpc.client.active: it skipped Tern's contexts
+        assertNull(client.find("rpc.client.active").longTaskTimer(), "Tern's calls are not timed by Boot's default handler");
+        // ... and still times the application's own observations, with its LongTaskTimer
+        io.micrometer.observation.ObservationRegistry observations = consumer.getBean(io.micrometer.observation.ObservationRegistry.class);
+        io.micrometer.observation.Observation.createNotStarted("app.work", observations).observe(() -> { });
+        assertEquals(1, client.get("app.work").tags("error", "none").timer().count());
+        assertTrue(client.find("app.work.active").longTaskTimer() != null, "Boot's handler still times other observations");
+    }
+
+    @Test
     void anRpcCallObserverBeanStillHearsEveryCallAfterTheObservations() throws Exception {
         GreetingService greetings = consumer.getBean(GreetingCaller.class).greetings;
         assertEquals("p", greetings.whoAreYou()); // a method no other test of this class calls

@@ -29,7 +29,7 @@ import java.util.function.ToDoubleFunction;
  * flight (warm-up, then a measured window), and reads throughput and latency percentiles from HdrHistogram and
  * CPU time / allocated bytes / GCs from both processes. Modes: {@code raw-netty} (the ceiling: the same Tern frame
  * bytes echoed by plain Netty), {@code tern-default} (EXECUTOR mode), {@code tern-direct} (DIRECT mode) and
- * {@code tern-observed} (tern-default with Micrometer Observations on both sides, metrics only; {@code tern-observed-nop}: with a handler that does nothing; {@code tern-observed-nolt}: the meter handler without its LongTaskTimer; see {@link Observed}),
+ * {@code tern-observed} (tern-default with Micrometer Observations on both sides, metrics only; {@code tern-observed-nop}: with a handler that does nothing; {@code tern-observed-nolt}: the meter handler without its LongTaskTimer; {@code tern-observed-default}: Micrometer's default meter handler; see {@link Observed}),
  * all Protostuff. Calls: {@code echo} ({@code echo(String)}) and {@code pojo} (a ~150-byte POJO echoed).
  *
  * <p>Prints one Markdown table (medians of the repeats; every Tern row also as a ratio to the ceiling at the same
@@ -41,7 +41,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * --warmup S (5) --measure S (10) --jvm-warmup S (= warmup; per fresh provider, both calls at C=32) --repeats N (3) --concurrency 1,32,128 --calls echo,pojo
- * --modes raw-netty,tern-default,tern-direct[,tern-observed,tern-observed-nop,tern-observed-nolt] --provider-jvm "-Xms512m -Xmx512m" --label TEXT
+ * --modes raw-netty,tern-default,tern-direct[,tern-observed,tern-observed-nop,tern-observed-nolt,tern-observed-default] --provider-jvm "-Xms512m -Xmx512m" --label TEXT
  * --out bench/results/e2e-latest.md --png bench/results/latency-latest.png --hgrm-dir bench/results/hgrm
  * </pre>
  */
@@ -79,7 +79,7 @@ public final class E2eBench {
         concurrencies = Arrays.stream(opts.getOrDefault("concurrency", "1,32,128").split(",")).map(Integer::parseInt).toList();
         providerJvm = List.of(opts.getOrDefault("provider-jvm", "-Xms512m -Xmx512m").trim().split("\\s+"));
         for (String m : modes) {
-            if (!List.of(CEILING, "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE).contains(m)) {
+            if (!List.of(CEILING, "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE).contains(m)) {
                 throw new IllegalArgumentException("unknown mode " + m);
             }
         }

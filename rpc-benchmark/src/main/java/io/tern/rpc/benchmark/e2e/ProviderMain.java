@@ -50,7 +50,7 @@ public final class ProviderMain {
                 server = s;
                 port = s.port();
             }
-            case "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE -> {
+            case "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE -> {
                 ExportedService.ExecutionMode mode = args[0].equals("tern-direct")
                         ? ExportedService.ExecutionMode.DIRECT : ExportedService.ExecutionMode.EXECUTOR;
                 TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofSeconds(1)).build());

@@ -16,6 +16,8 @@ final class MethodKeys {
     private final String contextualName;
     private final KeyValues started;
     private final KeyValues[] ended = new KeyValues[RpcCallStatus.COUNT];
+    /** A meter handler's per-status timers for this method ({@link RpcMeterObservationHandler}); filled on first use. */
+    final Object[] timers = new Object[RpcCallStatus.COUNT];
 
     private MethodKeys(String serviceKey, String methodName) {
         this.serviceKey = serviceKey;

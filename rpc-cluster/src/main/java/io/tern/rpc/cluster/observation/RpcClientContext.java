@@ -16,6 +16,8 @@ public class RpcClientContext extends SenderContext<Map<String, String>> {
     final MethodKeys keys;
     private String status;
     int statusIndex = -1;
+    /** When {@link RpcMeterObservationHandler} started timing it (its clock's monotonic nanoseconds). */
+    long meterStartNanos;
     private String provider;
 
     RpcClientContext(Invocation invocation, MethodKeys keys) {

@@ -12,6 +12,8 @@ public class RpcServerContext extends ReceiverContext<ServerInvocation> {
     final MethodKeys keys;
     private String status;
     int statusIndex = -1;
+    /** When {@link RpcMeterObservationHandler} started timing it (its clock's monotonic nanoseconds). */
+    long meterStartNanos;
 
     RpcServerContext(ServerInvocation call, MethodKeys keys) {
         super(ServerInvocation::attachment, Kind.SERVER);
