@@ -47,6 +47,18 @@ public class Check {
                     + (app == boot4 ? ": " + rpc : ""));
         }
         for (App app : new App[] {boot4, boot35}) {
+            // the calls above were observed: rpc.client / rpc.server timers with the SPEC's tags, timed by Tern's own meter
+            // handler (Boot's default one would also have made the LongTaskTimer rpc.client.active)
+            for (String name : new String[] {"rpc.client", "rpc.server"}) {
+                String metric = get(app, "/actuator/metrics/" + name);
+                require(metric.contains("\"COUNT\"") && metric.contains("\"rpc.service\"") && metric.contains("\"rpc.method\"")
+                        && metric.contains("\"rpc.status\"") && metric.contains("\"OK\""), app.line + ": /actuator/metrics/" + name + ": " + metric);
+            }
+            String active = get(app, "/actuator/metrics/rpc.client.active");
+            require(!active.contains("\"ACTIVE_TASKS\""), app.line + ": Boot's default meter handler timed Tern's calls too: " + active);
+        }
+        System.out.println("[compat] rpc.client / rpc.server timers on both (rpc.service, rpc.method, rpc.status), by Tern's meter handler");
+        for (App app : new App[] {boot4, boot35}) {
             String page = get(app, "/tern/rpc.html");
             require(page.startsWith("<!DOCTYPE html>") && page.contains("'../actuator/rpc'"), app.line + ": /tern/rpc.html not served by the starter: "
                     + page.substring(0, Math.min(200, page.length())));
