@@ -91,7 +91,12 @@ final class ZooKeeperSession {
         updateStatus(state);
         switch (state) {
             case CONNECTED, RECONNECTED -> {
-                connectedSinceNanos = System.nanoTime();
+                if (state == ConnectionState.RECONNECTED) {
+                    // lists may look empty until providers re-register: an empty one is doubted for a grace period.
+                    // Not on CONNECTED (Curator's first connection, once per client): connect() already said no
+                    // grace, and this event may arrive after it, which held a consumer's first empty list for 10 s
+                    connectedSinceNanos = System.nanoTime();
+                }
                 connected = true;
                 onConnected.run();
                 if (state == ConnectionState.RECONNECTED) {
