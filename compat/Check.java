@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public class Check {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** "... in trace X; caller trace Y": the provider method's MDC trace id, then the calling HTTP request's. */
+    private static final Pattern TRACE = Pattern.compile(" in trace (\\w+); caller trace (\\w+)$");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
 
     public static void main(String[] args) throws Exception {
@@ -71,6 +73,9 @@ public class Check {
         String answer = get(caller, "/call?peer=" + callee.line);
         require(answer.startsWith("hello ") && answer.contains(" from " + callee.boot) && answer.contains(callee.netty),
                 caller.line + " calling " + callee.line + ": expected an answer from " + callee.boot + "x on " + callee.netty + "x, got: " + answer);
+        Matcher trace = TRACE.matcher(answer);
+        require(trace.find() && !trace.group(1).equals("null") && trace.group(1).equals(trace.group(2)),
+                caller.line + " calling " + callee.line + ": the provider did not continue the caller's trace (W3C traceparent): " + answer);
         System.out.println("[compat] " + caller.line + " -> " + callee.line + ": " + answer);
     }
 

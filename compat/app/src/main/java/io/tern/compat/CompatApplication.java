@@ -3,6 +3,7 @@ package io.tern.compat;
 import io.netty.util.Version;
 import io.tern.rpc.spring.RpcReference;
 import io.tern.rpc.spring.RpcService;
+import org.slf4j.MDC;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -34,7 +35,7 @@ public class CompatApplication {
     public static class Boot4Greeter implements Greeter {
         @Override
         public String greet(String from) {
-            return "hello " + from + " from " + describe();
+            return "hello " + from + " from " + describe() + " in trace " + MDC.get("traceId");
         }
     }
 
@@ -43,7 +44,7 @@ public class CompatApplication {
     public static class Boot3Greeter implements Greeter {
         @Override
         public String greet(String from) {
-            return "hello " + from + " from " + describe();
+            return "hello " + from + " from " + describe() + " in trace " + MDC.get("traceId");
         }
     }
 
@@ -61,7 +62,8 @@ public class CompatApplication {
                 case "boot3" -> boot3;
                 default -> throw new IllegalArgumentException("peer must be boot3 or boot4, not " + peer);
             };
-            return greeter.greet(describe());
+            // the caller's trace (the HTTP request's), which the provider must have continued
+            return greeter.greet(describe()) + "; caller trace " + MDC.get("traceId");
         }
     }
 }
