@@ -94,28 +94,12 @@ public class Check {
         if (object == null) {
             return null;
         }
-        // blank out every nested object, so the only "status" left is the contributor's own
+        // keep only what is at the object's own level, so the one "status" left is the contributor's
         StringBuilder top = new StringBuilder();
-        int depth = 0;
-        boolean inString = false;
+        int[] depth = depths(object);
         for (int i = 0; i < object.length(); i++) {
-            char c = object.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                depth--;
-                continue;
-            }
-            if (depth <= 1) {
-                top.append(c);
+            if (depth[i] <= 1 && !(object.charAt(i) == '}' && depth[i] == 0)) {
+                top.append(object.charAt(i));
             }
         }
         Matcher m = STATUS.matcher(top);
@@ -124,30 +108,40 @@ public class Check {
 
     /** The JSON object of "rpc" under "components", braces included; null when there is none. */
     private static String rpcObject(String json) {
-        int start = json.indexOf("\"rpc\":{");
-        if (start < 0) {
+        int key = json.indexOf("\"rpc\":{");
+        if (key < 0) {
             return null;
         }
-        start = json.indexOf('{', start);
-        int depth = 0;
-        boolean inString = false;
-        for (int i = start; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{') {
-                depth++;
-            } else if (c == '}' && --depth == 0) {
-                return json.substring(start, i + 1);
+        String rest = json.substring(json.indexOf('{', key));
+        int[] depth = depths(rest);
+        for (int i = 0; i < rest.length(); i++) {
+            if (depth[i] == 0) {
+                return rest.substring(0, i + 1);
             }
         }
         return null;
+    }
+
+    /** The brace nesting after each character of {@code json} (braces inside strings do not count). */
+    private static int[] depths(String json) {
+        int[] depth = new int[json.length()];
+        int d = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString && c == '\\' && i + 1 < json.length()) {
+                depth[i] = d;
+                i++;
+            } else if (c == '"') {
+                inString = !inString;
+            } else if (!inString && c == '{') {
+                d++;
+            } else if (!inString && c == '}') {
+                d--;
+            }
+            depth[i] = d;
+        }
+        return depth;
     }
 
     private static String excerpt(String body) {
