@@ -15,7 +15,7 @@ public final class DecodedCodecs {
 
     /** By name: {@code protostuff}, {@code kryo}; an unknown name is an {@link IllegalArgumentException}. */
     public static DecodedCodecs of(String... names) {
-        boolean[] enabled = new boolean[3];
+        boolean[] enabled = new boolean[Serializers.all().length]; // every registered codec id, third-party ones too
         for (String n : names) {
             enabled[Serializers.byName(n).id()] = true;
         }
