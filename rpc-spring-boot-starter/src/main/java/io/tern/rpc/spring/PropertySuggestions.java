@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * "Did you mean": the known property names closest to an unknown one. Compared without dashes and case (the forms
- * Boot's relaxed binding treats as equal), by edit distance counting a swap of two neighbours as one edit; failing
+ * "Did you mean": the known property names closest to an unknown one. First a name with the same letters
+ * ({@code rpc.consumer.load.balance}, from {@code RPC_CONSUMER_LOAD_BALANCE}: Boot reads an environment variable's
+ * every {@code _} as a dot). Else compared without dashes and case (the forms Boot's relaxed binding treats as equal),
+ * by edit distance counting a swap of two neighbours as one edit; failing
  * that, names with the same last part in another section ({@code rpc.port}: {@code rpc.server.port}), or names the
  * unknown one begins ({@code rpc.consumer.retry-budget}: both retry-budget properties). At most three.
  */
@@ -24,6 +26,11 @@ final class PropertySuggestions {
     /** The suggestions for {@code unknown} (a name in Boot's canonical form), best first; empty if none is close. */
     List<String> closest(String unknown) {
         String u = uniform(unknown);
+        // an environment variable with '_' for '-' (RPC_CONSUMER_LOAD_BALANCE): the same letters, more sections
+        List<String> sameLetters = known.stream().filter(k -> flat(k).equals(flat(u))).toList();
+        if (!sameLetters.isEmpty()) {
+            return sameLetters;
+        }
         String leaf = u.substring(u.lastIndexOf('.') + 1);
         int allowed = leaf.length() <= 4 ? 1 : leaf.length() <= 10 ? 2 : 3;
         List<String> near = new ArrayList<>();
@@ -56,6 +63,10 @@ final class PropertySuggestions {
             return names.get(0);
         }
         return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
+
+    private static String flat(String name) {
+        return uniform(name).replace(".", "");
     }
 
     private static String uniform(String name) {

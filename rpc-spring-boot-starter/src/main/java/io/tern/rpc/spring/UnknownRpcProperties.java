@@ -38,13 +38,17 @@ final class UnknownRpcProperties {
     }
 
     /** One name no property binds: as written, where, and the properties it may have meant. */
-    record Unknown(String name, String origin, boolean shared, List<String> suggestions) {
+    record Unknown(String name, String origin, boolean shared, boolean environmentVariable, List<String> suggestions) {
         String describe() {
             return name + (origin == null ? "" : " (from " + origin + ")");
         }
 
+        /** For an environment variable, each suggestion also in the form Boot reads there: RPC_CONSUMER_LOADBALANCE. */
         String suggestion() {
-            return suggestions.isEmpty() ? "" : "did you mean " + PropertySuggestions.either(suggestions) + "?";
+            List<String> named = environmentVariable
+                    ? suggestions.stream().map(s -> s + " (" + s.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT) + ")").toList()
+                    : suggestions;
+            return suggestions.isEmpty() ? "" : "did you mean " + PropertySuggestions.either(named) + "?";
         }
     }
 
@@ -55,7 +59,7 @@ final class UnknownRpcProperties {
             return;
         }
         if (fail && reported.stream().anyMatch(u -> !u.shared())) {
-            throw new UnknownRpcPropertiesException(reported.get(0).name(), message(reported));
+            throw new UnknownRpcPropertiesException(reported.get(0).name(), message(reported), reported.size());
         }
         String why = fail ? "environment variables and JVM system properties are shared with other software, so they only warn"
                 : "rpc.fail-on-unknown-properties=false";
@@ -96,10 +100,10 @@ final class UnknownRpcProperties {
         ConfigurationProperty property = source.getConfigurationProperty(name);
         String origin = property == null || property.getOrigin() == null ? null : property.getOrigin().toString();
         Object underlying = source.getUnderlyingSource();
-        boolean shared = underlying instanceof SystemEnvironmentPropertySource
-                || underlying instanceof org.springframework.core.env.PropertySource<?> ps
+        boolean environmentVariable = underlying instanceof SystemEnvironmentPropertySource;
+        boolean shared = environmentVariable || underlying instanceof org.springframework.core.env.PropertySource<?> ps
                 && StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(ps.getName());
-        return new Unknown(asWritten(underlying, name), origin, shared, SUGGESTIONS.closest(name.toString()));
+        return new Unknown(asWritten(underlying, name), origin, shared, environmentVariable, SUGGESTIONS.closest(name.toString()));
     }
 
     /** The name as the source spells it ({@code rpc.consumer.retryBudgetRatoi}); an environment variable's origin names it. */

@@ -120,6 +120,8 @@ class PropertyNamesTest {
         assertEquals(List.of("rpc.server.port"), s.closest("rpc.port"));
         assertEquals(List.of("rpc.consumer.timeout"), s.closest("rpc.timeout"));
         assertEquals(List.of("rpc.consumer.retry-budget-ratio", "rpc.consumer.retry-budget-min-per-second"), s.closest("rpc.consumer.retry-budget"));
+        assertEquals(List.of("rpc.consumer.load-balance"), s.closest("rpc.consumer.load.balance"), "RPC_CONSUMER_LOAD_BALANCE");
+        assertEquals(List.of("rpc.fail-on-unknown-properties"), s.closest("rpc.fail.on.unknown.properties"));
         assertEquals(List.of(), s.closest("rpc.frobnicate"));
         assertEquals(List.of(), s.closest("rpc.url"));
         assertEquals(1, PropertySuggestions.distance("timeout", "tiemout"));

@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * applications of the starter alone (nothing connects anywhere).
  */
 class UnknownPropertiesTest {
-    private static final String ACTION = "Correct or remove the properties named above (the README's property table lists every"
-            + " Tern RPC property, and IDEs complete rpc.* from the starter's configuration metadata). To start anyway and only"
-            + " log unknown properties as a warning, set rpc.fail-on-unknown-properties=false.";
+    private static final String ACTION = " (the README's property table lists every Tern RPC property, and IDEs complete rpc.*"
+            + " from the starter's configuration metadata). To start anyway and only log unknown properties as a warning, set"
+            + " rpc.fail-on-unknown-properties=false.";
 
     @Test
     void aMisspelledPropertyInApplicationPropertiesFailsStartUpSayingWhereAndWhatItMeant() {
@@ -28,7 +28,7 @@ class UnknownPropertiesTest {
             String[] report = run.failureReport();
             assertEquals("Property rpc.consumer.timout (from class path resource [unknown/typo.properties] - 1:21) is not a Tern RPC"
                     + " property. Did you mean rpc.consumer.timeout?", report[0]);
-            assertEquals(ACTION, report[1]);
+            assertEquals("Correct the name or remove the property" + ACTION, report[1]);
         }
     }
 
@@ -45,7 +45,7 @@ class UnknownPropertiesTest {
                     + "\n    rpc.consumer.timout (from \"rpc.consumer.timout\" from property source \"defaultProperties\"): did you mean rpc.consumer.timeout?"
                     + "\n    rpc.frobnicate (from \"rpc.frobnicate\" from property source \"defaultProperties\")"
                     + "\n    rpc.sever.port (from \"rpc.sever.port\" from property source \"defaultProperties\"): did you mean rpc.server.port?", report[0]);
-            assertEquals(ACTION, report[1]);
+            assertEquals("Correct the names or remove the properties" + ACTION, report[1]);
         }
     }
 
@@ -80,20 +80,24 @@ class UnknownPropertiesTest {
 
     /**
      * Environment variables are shared with other software: a known one binds, an unrelated RPC_URL is not mentioned,
-     * and a misspelled Tern one is a warning, never a failed start.
+     * and a misspelled Tern one is a warning, never a failed start, naming the variable Boot would read.
      */
     @Test
     void environmentVariablesBindAndOnlyAMisspelledTernOneIsWarnedAbout() {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                 new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of("RPC_CONSUMER_TIMEOUT", "2s", "RPC_URL", "http://127.0.0.1:8545", "RPC_SERVER_PROT", "7071")));
+                        Map.of("RPC_CONSUMER_TIMEOUT", "2s", "RPC_URL", "http://127.0.0.1:8545", "RPC_SERVER_PROT", "7071",
+                                "RPC_CONSUMER_LOAD_BALANCE", "random")));
         try (CapturedRun run = CapturedRun.run(GreetingApps.Starter.class, environment)) {
             assertNull(run.failure, () -> String.valueOf(run.failure));
             assertEquals(Duration.ofSeconds(2), run.context.getBean(RpcProperties.class).getConsumer().getTimeout());
-            assertEquals(List.of("Property rpc.server.prot (from System Environment Property \"RPC_SERVER_PROT\") is not a Tern RPC property."
-                    + " Did you mean rpc.server.port? Ignored: environment variables and JVM system properties are shared with other"
-                    + " software, so they only warn."), run.warnings(UnknownRpcProperties.class));
+            assertEquals(List.of("These properties are not Tern RPC properties:"
+                    + "\n    rpc.consumer.load.balance (from System Environment Property \"RPC_CONSUMER_LOAD_BALANCE\"): did you mean"
+                    + " rpc.consumer.load-balance (RPC_CONSUMER_LOADBALANCE)?"
+                    + "\n    rpc.server.prot (from System Environment Property \"RPC_SERVER_PROT\"): did you mean rpc.server.port (RPC_SERVER_PORT)?"
+                    + "\nIgnored: environment variables and JVM system properties are shared with other software, so they only warn."),
+                    run.warnings(UnknownRpcProperties.class));
         }
     }
 }
