@@ -48,6 +48,14 @@ final class LayoutAnalysis {
         line("- consumer reads: %.1f per change, %.2f per (appearing registration, watcher) and none for one going away;"
                 + " %.0f bytes of node data returned per change;", (double) reads / changes, (double) reads / creations / watchers,
                 (double) bytes / changes);
+        double pairsIn = (double) creations * watchers;
+        line("  of the reads per (appearing registration, watcher): getData %.2f, getChildren %.2f; watchers triggered by data changes"
+                        + " per appearing registration: %.1f (one getData follows NodeCreated; a second follows the NodeDataChanged of the"
+                        + " registration's second write: ProviderRegistrations creates the node, then the Curator PersistentNode that keeps it"
+                        + " finds it existing and sets its data again; the getChildren is CuratorCache looking for children under every new"
+                        + " node of its recursive watch);",
+                OpCounter.total(ops, "GetData") / pairsIn, OpCounter.total(ops, "GetChildren") / pairsIn,
+                r.delta("zk_sum_node_changed_watch_count", false) / creations);
         line("- listener deliveries: %.1f per change; every delivery decodes and sorts the service's whole provider list (%d entries)"
                 + " in the registry, and the consumer's Directory would then rebuild its endpoint list (not run here: no connections);",
                 (double) r.notifications / changes, l.registrations / l.services);
