@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -cp ... io.tern.rpc.benchmark.startup.StartupBench --jar demo-provider/target/demo-provider-....jar [--runs 5]
- *     [--warmup-runs 1] [--poll-ms 2] [--call-timeout-ms 200] [--provider-jvm "-Xms32m -Xmx256m ..."]
+ *     [--warmup-runs 1] [--poll-ms 2] [--call-timeout-ms 1000] [--provider-jvm "-Xms32m -Xmx256m ..."]
  *     [--out bench/results/startup-latest.md] [--label text]
  * </pre>
  */
@@ -60,7 +60,7 @@ public final class StartupBench {
         int runs = Integer.parseInt(a.getOrDefault("runs", "5"));
         int warmups = Integer.parseInt(a.getOrDefault("warmup-runs", "1"));
         long pollNanos = Long.parseLong(a.getOrDefault("poll-ms", "2")) * 1_000_000L;
-        Duration callTimeout = Duration.ofMillis(Long.parseLong(a.getOrDefault("call-timeout-ms", "200")));
+        Duration callTimeout = Duration.ofMillis(Long.parseLong(a.getOrDefault("call-timeout-ms", "1000")));
         List<String> jvm = Arrays.asList(a.getOrDefault("provider-jvm", DEMO_JVM).trim().split("\\s+"));
         Path logs = Files.createTempDirectory("tern-startup");
 

@@ -61,13 +61,15 @@ final class StartupReport {
                 + " first listed the provider and first had it connected (both"
                 + " relative to the harness's watch, a separate session: negative when the consumer's watch fired first),"
                 + " how long the first successful call itself took (the"
-                + " provider's JVM is cold), and how many calls failed (e.g. timed out) after it was connected."
+                + " provider's JVM is cold), and how many calls failed (e.g. timed out) after it was connected. 'NaN': the"
+                + " consumer's directory was not seen listing or connecting the provider before the call that succeeded (it happened"
+                + " while that call waited); medians leave such runs out."
                 + " Spring's figures are from the provider's own 'Started ... in' log line.");
         return md.toString();
     }
 
     private static double median(List<StartupBench.Run> runs, ToDoubleFunction<StartupBench.Run> f) {
-        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        double[] v = runs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray(); // NaN: not observed in that run
         if (v.length == 0) {
             return Double.NaN;
         }
