@@ -125,7 +125,7 @@ final class FaultTolerance implements ClientFilter {
             CompletableFuture<RpcResponse> attemptFuture = next.invoke(current);
             Endpoint to = tried.size() > picked ? tried.get(tried.size() - 1) : null;
             inFlight.add(attemptFuture);
-            attemptFuture.whenComplete((response, error) -> onResult(startNanos, to, response, error));
+            attemptFuture.whenComplete((response, error) -> onResult(attempt == 0, startNanos, to, response, error));
         }
 
         /** Only an idempotent call is cut: it is the only kind that may be retried after a timeout. */
@@ -161,15 +161,24 @@ final class FaultTolerance implements ClientFilter {
             }
         }
 
-        private void onResult(long startNanos, Endpoint to, RpcResponse response, Throwable error) {
+        /**
+         * The backup percentile is of first attempts (so a backup at pN goes out for about (100 - N)% of calls), and a
+         * first attempt that lost the race to its backup counts as at least as slow as when it was cancelled: left
+         * out, every slow attempt a backup rescued would leave the history and the percentile would sink, sending
+         * ever more backups.
+         */
+        private void onResult(boolean first, long startNanos, Endpoint to, RpcResponse response, Throwable error) {
             if (error instanceof CancellationException) {
-                synchronized (this) { // the loser of a backup pair, cancelled: not an outcome of the call
+                if (first && !result.isCancelled()) { // the loser of a backup pair, not a call the caller gave up
+                    latencies.record(clock.getAsLong() - startNanos);
+                }
+                synchronized (this) { // cancelled: not an outcome of the call
                     outstanding--;
                 }
                 return;
             }
             Throwable failure = Failures.unwrap(error);
-            if (failure == null && response.status() == Status.OK) {
+            if (first && failure == null && response.status() == Status.OK) {
                 latencies.record(clock.getAsLong() - startNanos);
             }
             synchronized (this) {

@@ -308,7 +308,7 @@ public final class Reference<T> {
     FaultTolerance faultTolerance(Directory directory) {
         return new FaultTolerance(cluster.equals("failfast") ? 0 : retries,
                 RetryBudget.forService(serviceKey(), retryBudgetRatio, retryBudgetMinPerSecond), BackupPolicy.parse(backupRequest),
-                attemptTimeout.toNanos(), System::nanoTime, Scheduler.of(directory.client().timer()));
+                attemptTimeout.toNanos(), System::nanoTime, BackupTimer.INSTANCE);
     }
 
     /** The call path of this reference over {@code directory}, with the client's filters and auth token (null: none). */

@@ -106,7 +106,12 @@ final class FakeLinks {
 
     /** A call with {@code timeoutMillis} left on {@code clock}. */
     static Invocation call(Clock clock, boolean idempotent, long timeoutMillis) {
+        return call(clock.nanoTime(), idempotent, timeoutMillis);
+    }
+
+    /** A call made at {@code nowNanos} (of whatever clock the link under test reads) with {@code timeoutMillis} left. */
+    static Invocation call(long nowNanos, boolean idempotent, long timeoutMillis) {
         RpcRequest request = new RpcRequest("svc", "m", new String[0], new Object[0], Attachments.ofCall(timeoutMillis, 0, false));
-        return new Invocation(request, SPEC, idempotent, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        return new Invocation(request, SPEC, idempotent, nowNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
     }
 }

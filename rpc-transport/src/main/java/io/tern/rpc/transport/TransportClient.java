@@ -65,7 +65,7 @@ public final class TransportClient implements AutoCloseable {
         }
     }
 
-    /** The timer wheel shared by call timeouts and the cluster layer's backup requests. */
+    /** The timer wheel (10 ms tick) shared by call timeouts and the cluster layer's failure detection. */
     public Timer timer() {
         return io.timer();
     }

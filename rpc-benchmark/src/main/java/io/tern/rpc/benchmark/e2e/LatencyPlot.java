@@ -21,10 +21,12 @@ import java.util.Map;
 /**
  * Latency-by-percentile plot in the style of HdrHistogram's plotter: the x axis is log-scaled in "nines"
  * (x = log10(1 / (1 - percentile))), so 90%, 99%, 99.9%... are equally spaced; the y axis (µs) is log-scaled too,
- * so the ceiling and the slowest mode fit one panel. Plain java.awt, headless.
+ * so the ceiling and the slowest mode fit one panel. Plain java.awt, headless. Public: the cluster tail benchmark
+ * ({@code io.tern.rpc.benchmark.cluster.TailBench}) draws its plot with it too.
  */
-final class LatencyPlot {
-    record Panel(String title, Map<String, Histogram> lines) {
+public final class LatencyPlot {
+    /** One panel: its title and one line per histogram (ns), in legend order. */
+    public record Panel(String title, Map<String, Histogram> lines) {
     }
 
     private static final Color[] COLORS = {new Color(0x555555), new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C),
@@ -39,7 +41,7 @@ final class LatencyPlot {
     private LatencyPlot() {
     }
 
-    static void write(Path png, String title, String footer, List<Panel> panels) throws IOException {
+    public static void write(Path png, String title, String footer, List<Panel> panels) throws IOException {
         int width = PANEL_W * panels.size();
         BufferedImage img = new BufferedImage(width, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
