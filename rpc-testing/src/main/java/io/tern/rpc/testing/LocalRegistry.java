@@ -207,7 +207,14 @@ public final class LocalRegistry implements AutoCloseable {
             System.exit(2);
             return;
         }
-        LocalRegistry registry = launch(port, System.out);
+        LocalRegistry registry;
+        try {
+            registry = launch(port, System.out);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage()); // the cause is in the message: a stack trace would only bury it
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "tern-local-registry-stop"));
         new CountDownLatch(1).await(); // until Ctrl-C: the hook stops the server and deletes its data
     }

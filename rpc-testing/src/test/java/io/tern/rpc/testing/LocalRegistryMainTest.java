@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,17 @@ class LocalRegistryMainTest {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
         assertEquals(143, process.exitValue(), output());
         assertFalse(Files.exists(dataDirectory), "the shutdown hook deleted " + dataDirectory + "\n" + output());
+    }
+
+    @Test
+    void aTakenPortPrintsWhyAndExits1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            run("--port", Integer.toString(taken.getLocalPort()));
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, process.exitValue(), output());
+            assertTrue(output().contains("cannot start a local ZooKeeper on 127.0.0.1:" + taken.getLocalPort()
+                    + ": Address already in use (is another ZooKeeper running there? choose another port)\n"), output());
+        }
     }
 
     @Test
