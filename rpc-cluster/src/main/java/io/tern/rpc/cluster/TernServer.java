@@ -9,6 +9,7 @@ import io.tern.rpc.transport.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,16 @@ import java.util.Map;
  * the server is ready; {@link #close()} unregisters first, then drains the server (GOAWAY, in-flight calls finish
  * up to the shutdown grace), then closes the registry session (unless the registry was given to it).
  *
+ * <p>Tern's threads are daemons: a {@code main} that returns after {@link #start()} ends the process. A provider
+ * program blocks in {@link #awaitTermination()}, and asks for a graceful close on SIGTERM or Ctrl-C with
+ * {@link #closeOnShutdown()}:
+ *
  * <pre>{@code
  * TernServer server = new TernServer(ServerConfig.builder().port(7070).build(),
  *         RegistryConfig.of("zookeeper://127.0.0.1:2181"), null);
  * server.export(ServiceExport.of(HelloService.class, new HelloServiceImpl()));
- * server.start();
+ * server.closeOnShutdown().start();
+ * server.awaitTermination();
  * }</pre>
  */
 public final class TernServer implements AutoCloseable {
@@ -35,6 +41,7 @@ public final class TernServer implements AutoCloseable {
     private final String advertisedHost;
     private final List<ServiceExport<?>> exports = new ArrayList<>();
     private final List<ProviderInfo> registered = new ArrayList<>();
+    private final ServerTermination termination = new ServerTermination();
     private Registry registry;
     private long startedAt;
     /** Registered in the registry; false between {@link #offline()} and {@link #online()}. */
@@ -204,14 +211,54 @@ public final class TernServer implements AutoCloseable {
         return server.isServing();
     }
 
-    /** Graceful stop: unregister, drain, close. */
+    /**
+     * Closes this server gracefully when the JVM shuts down (SIGTERM, Ctrl-C, {@code System.exit}): unregisters,
+     * drains in-flight calls up to the shutdown grace (rpc.server.shutdown-grace), closes. The hook is removed when
+     * the server is closed otherwise. Not for a server whose life a container manages (Spring closes its own).
+     * A JVM ended by SIGTERM exits with status 143 (128 + 15) after its hooks have run, whatever they do.
+     */
+    public synchronized TernServer closeOnShutdown() {
+        termination.installHook(this::close, () -> "Tern RPC provider " + address(), server.config().shutdownGrace());
+        return this;
+    }
+
+    /** The JVM shutdown hook registered by {@link #closeOnShutdown()} (null if none): tests run it in place. */
+    synchronized Thread shutdownHook() {
+        return termination.hook();
+    }
+
+    /**
+     * Blocks until this server has been closed (by {@link #close()} from another thread, or by the hook of
+     * {@link #closeOnShutdown()}). What a provider's {@code main} calls after {@link #start()}, since Tern's threads
+     * do not keep the JVM alive.
+     */
+    public void awaitTermination() throws InterruptedException {
+        termination.await();
+    }
+
+    /** As {@link #awaitTermination()}, for at most {@code timeout}: true if the server was closed within it. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return termination.await(timeout);
+    }
+
+    /** Closed: {@link #close()} has finished. */
+    public boolean isTerminated() {
+        return termination.isTerminated();
+    }
+
+    /** Graceful stop: unregister, drain, close. Wakes {@link #awaitTermination()} once done. */
     @Override
     public synchronized void close() {
-        unregisterAll();
-        server.close();
-        if (registry != null && registry != givenRegistry) {
-            registry.close();
+        try {
+            unregisterAll();
+            server.close();
+            if (registry != null && registry != givenRegistry) {
+                registry.close();
+            }
+            registry = null;
+        } finally {
+            termination.removeHook();
+            termination.terminated();
         }
-        registry = null;
     }
 }
