@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <pre>
  * --sides provider,consumer --idle 10000 --idlers 4 --providers 1000 --farms 4 --idle-seconds 12
- * --warmup 3 --measure 8 --concurrency 1,32 --histogram true --timeout 600 --label TEXT --out bench/results/conns-latest.md
+ * --warmup 5 --measure 8 --concurrency 1,32 --histogram true --timeout 600 --label TEXT --out bench/results/conns-latest.md
  * --node-jvm "-Xms1g -Xmx1g -XX:+AlwaysPreTouch" (the process under test and the timed consumer)
  * --helper-jvm "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" (idlers and provider farms)
  * </pre>
@@ -35,7 +35,7 @@ public final class ConnsBench {
 
     private ConnsBench(String[] args) {
         String[] defaults = {"sides", "provider,consumer", "idle", "10000", "idlers", "4", "providers", "1000", "farms", "4",
-            "idle-seconds", "12", "warmup", "3", "measure", "8", "concurrency", "1,32", "histogram", "true", "timeout", "600"};
+            "idle-seconds", "12", "warmup", "5", "measure", "8", "concurrency", "1,32", "histogram", "true", "timeout", "600"};
         for (int i = 0; i < defaults.length; i += 2) {
             opts.put(defaults[i], defaults[i + 1]);
         }
@@ -98,15 +98,20 @@ public final class ConnsBench {
                 for (ChildJvm idler : helpers) {
                     idler.expect("READY ");
                 }
-                awaitCount(provider, "CONNS", idle + 1);
+                awaitCount(provider, "CONNS", idle + 1, true);
                 notes.add(String.format("%d idle connections READY in %.1f s (%d idler processes)", idle, (System.nanoTime() - t0) / 1e9, idlers));
                 progress("provider side: all open; idle for " + num("idle-seconds") + " s, then measuring");
                 m.idleThenMeasure(num("idle-seconds"));
                 notes.add("provider connections after the idle period: " + provider.ask("CONNS", "CONNS "));
                 Map<Integer, double[]> with = loads(consumer);
                 notes.add("provider connections after the loaded runs: " + provider.ask("CONNS", "CONNS "));
+                progress("provider side: closing the idle connections, timing the active one alone again");
+                helpers.forEach(ChildJvm::close);
+                helpers.clear();
+                awaitCount(provider, "CONNS", 1, false);
+                Map<Integer, double[]> again = loads(consumer);
                 return m.result("Provider side: one provider, " + idle + " idle consumer connections", "provider (1 TransportServer)",
-                        idle, without, with, notes);
+                        idle, without, with, again, notes);
             } finally {
                 helpers.forEach(ChildJvm::close);
             }
@@ -148,8 +153,11 @@ public final class ConnsBench {
             notes.add("consumer connections READY after the idle period: " + consumer.ask("READY", "READY "));
             Map<Integer, double[]> with = loads(consumer);
             notes.add("consumer connections READY after the loaded runs: " + consumer.ask("READY", "READY "));
+            progress("consumer side: closing the provider connections, timing the active one alone again");
+            consumer.ask("CLOSE", "CLOSED");
+            Map<Integer, double[]> again = loads(consumer);
             return m.result("Consumer side: one consumer, " + providers + " provider connections", "consumer (1 TransportClient)",
-                    providers, without, with, notes);
+                    providers, without, with, again, notes);
         } finally {
             helpers.forEach(ChildJvm::close);
         }
@@ -176,11 +184,11 @@ public final class ConnsBench {
         }
 
         SideResult result(String title, String process, int connections, Map<Integer, double[]> without,
-                          Map<Integer, double[]> with, List<String> notes) {
+                          Map<Integer, double[]> with, Map<Integer, double[]> again, List<String> notes) {
             boolean h = histogramBefore != null;
             return new SideResult(title, process, connections, before, after,
                     h ? histogramAfter.growthSince(histogramBefore, 15) : List.of(),
-                    h ? histogramAfter.totalBytes() - histogramBefore.totalBytes() : 0, without, with, notes);
+                    h ? histogramAfter.totalBytes() - histogramBefore.totalBytes() : 0, without, with, again, notes);
         }
     }
 
@@ -195,10 +203,12 @@ public final class ConnsBench {
         return byC;
     }
 
-    private static void awaitCount(ChildJvm node, String command, int expected) throws IOException, InterruptedException {
+    /** Polls {@code command} until its count reaches {@code expected} ({@code up}: at least, else: at most). */
+    private static void awaitCount(ChildJvm node, String command, int expected, boolean up) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         int n;
-        while ((n = Integer.parseInt(node.ask(command, command + " "))) < expected) {
+        while (up ? (n = Integer.parseInt(node.ask(command, command + " "))) < expected
+                : (n = Integer.parseInt(node.ask(command, command + " "))) > expected) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(command + " is " + n + ", expected " + expected + " within 60 s");
             }

@@ -35,10 +35,10 @@ final class ConnsReport {
                 .append(opts.get("helper-jvm")).append("`\n\n");
         md.append("Memory is taken in the process under test after 3 forced full GCs, before the idle connections open (the active"
                 + " connection open and warm) and after they have been open and idle for the idle period; the difference divided by"
-                + " their number. *direct* = Netty's Cleaner-less direct buffers (PlatformDependent.usedDirectMemory) + the JDK"
-                + " \"direct\" buffer pool; *allocator* = the default ByteBufAllocator's usedDirectMemory (its chunks, a subset of"
-                + " direct); *histogram* = growth of live objects per `jcmd GC.class_histogram`; RSS for scale (kernel socket"
-                + " buffers are not in it). Target: heap + direct <= 16 KiB per connection.\n\n");
+                + " their number. *direct* = the JDK \"direct\" buffer pool, plus Netty's"
+                + " counter (PlatformDependent.usedDirectMemory) only if Netty makes Cleaner-less buffers (it counts both kinds); *allocator* = the default ByteBufAllocator's usedDirectMemory (its chunks, a subset of"
+                + " direct); *histogram* = growth of live objects per `jcmd GC.class_histogram`; RSS for scale only (noisy:"
+                + " JIT, malloc arenas; kernel socket buffers are not in it). Target: heap + direct <= 16 KiB per connection.\n\n");
         md.append("| side | connections | heap / conn | direct / conn | heap + direct | target <= 16 KiB | allocator / conn | histogram / conn | RSS / conn |\n");
         md.append("|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (SideResult r : results) {
@@ -48,14 +48,19 @@ final class ConnsReport {
                     kib(r.allocatorDirectPerConnection()), r.histogramDelta() == 0 ? "-" : kib(r.histogramDelta() / (double) r.connections()),
                     kib(r.rssPerConnection())));
         }
-        md.append("\n| side | C | calls/s without | p50 without | p99 without | p99.9 without | calls/s with | p50 with | p99 with | p99.9 with | p99 with / without | errors |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("\nThe active connection, closed loop of async echo(String) calls: alone, with the idle connections open, and alone"
+                + " again after they closed (the spread between the two alone runs is the order and machine noise; the ratio is to"
+                + " their mean).\n\n");
+        md.append("| side | C | phase | calls/s | p50 | p99 | p99.9 | max | p99 / p99 alone | errors |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (SideResult r : results) {
-            for (Map.Entry<Integer, double[]> e : r.latencyWithout().entrySet()) {
-                double[] a = e.getValue();
-                double[] b = r.latencyWith().get(e.getKey());
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f µs | %.0f µs | %.0f µs | %.0f | %.0f µs | %.0f µs | %.0f µs | %.2f | %.0f / %.0f |%n",
-                        r.process(), e.getKey(), a[1], a[2], a[3], a[4], b[1], b[2], b[3], b[4], b[3] / a[3], a[6], b[6]));
+            for (int c : r.latencyWithout().keySet()) {
+                double[] a = r.latencyWithout().get(c);
+                double[] z = r.latencyAfter().get(c);
+                double alone = (a[3] + z[3]) / 2;
+                row(md, r, c, "alone", a, alone);
+                row(md, r, c, "**with idle**", r.latencyWith().get(c), alone);
+                row(md, r, c, "alone again", z, alone);
             }
         }
         for (SideResult r : results) {
@@ -78,6 +83,11 @@ final class ConnsReport {
             }
         }
         return md.toString();
+    }
+
+    private static void row(StringBuilder md, SideResult r, int c, String phase, double[] v, double aloneP99) {
+        md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.0f µs | %.0f µs | %.0f µs | %.0f µs | %.2f | %.0f |%n",
+                r.process(), c, phase, v[1], v[2], v[3], v[4], v[5], v[3] / aloneP99, v[6]));
     }
 
     private static String kib(double bytes) {

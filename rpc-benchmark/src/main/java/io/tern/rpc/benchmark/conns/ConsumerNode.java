@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * {@code LOAD <calls> <ops/s> <p50> <p99> <p99.9> <max µs> <errors>};
  * {@code OPEN <port,port,...>} opens this client's shared connection to each of those provider ports (the
  * public {@link TransportClient#connection} a consumer's references use, one per address), prints
- * {@code OPENED <n>} once all of them are READY; {@code READY} counts the open ones; {@code MEM}.
+ * {@code OPENED <n>} once all of them are READY; {@code READY} counts the open ones; {@code CLOSE} closes them;
+ * {@code MEM}.
  */
 public final class ConsumerNode {
     private ConsumerNode() {
@@ -53,6 +54,11 @@ public final class ConsumerNode {
                     yield "OPENED " + IdlerNode.ready(idle);
                 }
                 case "READY" -> "READY " + IdlerNode.ready(idle);
+                case "CLOSE" -> {
+                    idle.forEach(ClientConnection::close);
+                    idle.clear();
+                    yield "CLOSED";
+                }
                 case "ALLOCATOR" -> "ALLOCATOR " + MemorySnapshot.allocatorName();
                 default -> null;
             });

@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A process's memory after a forced full GC. Direct memory is counted where it can live: Netty's own counter of the
- * buffers it allocates without a Cleaner ({@link PlatformDependent#usedDirectMemory()}, -1 when it does not use them)
- * and the JDK's "direct" buffer pool (ByteBuffer.allocateDirect, which Netty falls back to); these two are disjoint,
- * and their sum is {@link #direct()}. The default allocator's own figure (the chunks it holds, in use or cached) is
+ * A process's memory after a forced full GC. Direct memory is counted where it can live: the JDK's "direct" buffer
+ * pool (ByteBuffer.allocateDirect) and, when Netty allocates direct buffers without a Cleaner (then they are not in
+ * that pool), Netty's own counter ({@link PlatformDependent#usedDirectMemory()}); {@link #direct()}. Netty 4.2 also
+ * counts the buffers it allocates with a Cleaner, so the two are added only in the no-Cleaner case. The default allocator's own figure (the chunks it holds, in use or cached) is
  * reported beside them, as is the resident set size (everything: heap pages, native memory, thread stacks).
  *
  * @param heapUsed       bytes of heap in use after the GCs
@@ -25,6 +25,8 @@ import java.nio.file.Path;
  * @param threads        live threads
  */
 record MemorySnapshot(long heapUsed, long nettyCounter, long nioDirect, long allocatorDirect, long rss, int threads) {
+    private static final boolean NO_CLEANER = PlatformDependent.useDirectBufferNoCleaner();
+
 
     /** Forces full GCs (several, so that objects released by cleaners and reference processing go too), then reads. */
     static MemorySnapshot take() throws InterruptedException {
@@ -44,14 +46,14 @@ record MemorySnapshot(long heapUsed, long nettyCounter, long nioDirect, long all
                 ManagementFactory.getThreadMXBean().getThreadCount());
     }
 
-    /** Direct memory of every kind: Netty's Cleaner-less buffers plus the JDK's direct pool. */
+    /** Direct memory of every kind: the JDK's direct pool, plus Netty's Cleaner-less buffers if it makes any. */
     long direct() {
-        return Math.max(0, nettyCounter) + nioDirect;
+        return NO_CLEANER ? Math.max(0, nettyCounter) + nioDirect : nioDirect;
     }
 
     /** What the default allocator is, for the report. */
     static String allocatorName() {
-        return ByteBufAllocator.DEFAULT.getClass().getSimpleName() + (PlatformDependent.useDirectBufferNoCleaner()
+        return ByteBufAllocator.DEFAULT.getClass().getSimpleName() + ( NO_CLEANER
                 ? " (direct buffers without Cleaner)" : " (direct buffers via ByteBuffer.allocateDirect)");
     }
 

@@ -9,11 +9,12 @@ import java.util.Map;
  *
  * @param latencyWithout C -> {calls, ops/s, p50, p99, p99.9, max (µs), errors}, idle connections not open
  * @param latencyWith    the same, while they are open
+ * @param latencyAfter   the same, after they closed again (so that an order effect shows)
  * @param notes          facts of the run worth a line in the report (connect time, connections still open, ...)
  */
 record SideResult(String title, String process, int connections, MemorySnapshot before, MemorySnapshot after,
                   List<ClassHistogram.Growth> growth, long histogramDelta, Map<Integer, double[]> latencyWithout,
-                  Map<Integer, double[]> latencyWith, List<String> notes) {
+                  Map<Integer, double[]> latencyWith, Map<Integer, double[]> latencyAfter, List<String> notes) {
 
     double heapPerConnection() {
         return (after.heapUsed() - before.heapUsed()) / (double) connections;
