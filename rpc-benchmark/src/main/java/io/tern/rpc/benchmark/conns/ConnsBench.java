@@ -123,6 +123,7 @@ public final class ConnsBench {
         int farms = num("farms");
         List<String> notes = new ArrayList<>();
         List<ChildJvm> helpers = new ArrayList<>();
+        long farmStart = System.nanoTime();
         try (ChildJvm provider = new ChildJvm("provider", jvm("node-jvm"), ProviderNode.class, "1", "0");
              ChildJvm consumer = new ChildJvm("consumer", jvm("node-jvm"), ConsumerNode.class)) {
             for (int i = 0; i < farms; i++) {
@@ -137,6 +138,8 @@ public final class ConnsBench {
             for (ChildJvm farm : helpers) {
                 farmPorts.add(farm.expect("PORTS "));
             }
+            notes.add(String.format("%d TransportServers (one I/O thread each) listening %.1f s after their %d JVMs were started",
+                    providers, (System.nanoTime() - farmStart) / 1e9, farms));
             progress("consumer side: timing the active connection alone");
             Map<Integer, double[]> without = loads(consumer);
             Measured m = new Measured(consumer);
@@ -174,13 +177,13 @@ public final class ConnsBench {
         Measured(ChildJvm node) throws IOException, InterruptedException {
             this.node = node;
             this.before = MemorySnapshot.parse(node.ask("MEM", "MEM "));
-            this.histogramBefore = histograms() ? ClassHistogram.of(node.pid()) : null;
+            this.histogramBefore = Boolean.parseBoolean(opts.get("histogram")) ? ClassHistogram.of(node.pid()) : null;
         }
 
         void idleThenMeasure(int idleSeconds) throws IOException, InterruptedException {
             Thread.sleep(idleSeconds * 1000L); // the idle period itself is what is measured: nothing to poll for
             after = MemorySnapshot.parse(node.ask("MEM", "MEM "));
-            histogramAfter = histograms() ? ClassHistogram.of(node.pid()) : null;
+            histogramAfter = Boolean.parseBoolean(opts.get("histogram")) ? ClassHistogram.of(node.pid()) : null;
         }
 
         SideResult result(String title, String process, int connections, Map<Integer, double[]> without,
@@ -234,10 +237,6 @@ public final class ConnsBench {
         }, "conns-watchdog");
         t.setDaemon(true);
         t.start();
-    }
-
-    private boolean histograms() {
-        return Boolean.parseBoolean(opts.get("histogram"));
     }
 
     private int num(String key) {

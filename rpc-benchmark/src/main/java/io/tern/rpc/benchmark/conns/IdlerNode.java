@@ -43,8 +43,12 @@ public final class IdlerNode {
             }
             NodeLoop.say("READY " + ready(connections));
             NodeLoop.run(words -> words[0].equals("READY") ? "READY " + ready(connections) : null);
+            // closed as a consumer closes them (FIN), not reset by the process's end
+            io.markClosed();
+            connections.forEach(ClientConnection::close);
+            io.shutdown();
         } finally {
-            System.exit(0); // the connections end with the process; the provider sees them close
+            System.exit(0);
         }
     }
 
