@@ -21,9 +21,13 @@ final class PendingCalls {
      * long. (Netty's IntObjectHashMap hashes an int to itself and probes linearly, so sequential ids form one long
      * cluster that every removal shifts: 7% of the consumer's CPU in a profile at 128 calls in flight.)
      */
-    private PendingCall[] slots = new PendingCall[64];
+    private PendingCall[] slots;
     private int count;
-    private final PendingCall[] buckets = new PendingCall[BUCKETS];
+    /**
+     * The wheel (4 KiB) and the slots are made by the first call: a consumer holds a connection to every provider
+     * of its services, and one that never carries a call should cost no more than its channel (issue 16).
+     */
+    private PendingCall[] buckets;
     /** The last tick whose bucket was swept: every call due at or before it is expired. */
     private long sweptTick;
 
@@ -35,7 +39,16 @@ final class PendingCalls {
         return count == 0;
     }
 
+    /** True once the first call made the tables. */
+    boolean hasTables() {
+        return buckets != null;
+    }
+
     private void put(PendingCall call) {
+        if (slots == null) {
+            slots = new PendingCall[64];
+            buckets = new PendingCall[BUCKETS];
+        }
         if (count >= slots.length) {
             grow();
         }
@@ -61,6 +74,9 @@ final class PendingCalls {
 
     /** Unlinks and returns the call with this id (or, if {@code only} is set, only that call), or null. */
     private PendingCall take(int id, PendingCall only) {
+        if (slots == null) {
+            return null;
+        }
         int i = id & (slots.length - 1);
         PendingCall prev = null;
         for (PendingCall c = slots[i]; c != null; prev = c, c = c.nextInSlot) {
@@ -120,6 +136,10 @@ final class PendingCalls {
         if (lastDue <= sweptTick) {
             return;
         }
+        if (buckets == null) {
+            sweptTick = lastDue;
+            return;
+        }
         long from = Math.max(sweptTick + 1, lastDue - MASK); // one full turn visits every bucket
         List<PendingCall> due = null;
         for (long t = from; t <= lastDue; t++) {
@@ -145,6 +165,9 @@ final class PendingCalls {
     /** Removes every call and returns them. */
     List<PendingCall> clear() {
         List<PendingCall> all = new ArrayList<>(count);
+        if (slots == null) {
+            return all;
+        }
         for (int i = 0; i < slots.length; i++) {
             for (PendingCall c = slots[i]; c != null; ) {
                 PendingCall next = c.nextInSlot;

@@ -15,8 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * be registered there first.
  */
 class WriteQueue implements Runnable {
+    static final int CHUNK = 128;
     private final Channel channel;
-    private final Queue<Object> queue = PlatformDependent.newMpscQueue();
+    /**
+     * Chunks of {@link #CHUNK} slots (a 528-byte array) rather than the default 1024 (4 KiB), which every connection,
+     * idle or not, held (issue 16). The chunk is reused as a ring while the event loop keeps up; only when more than
+     * {@code CHUNK} messages wait at once is another one linked (as past 1024 before). The bound is never reached:
+     * memory would run out first.
+     */
+    private final Queue<Object> queue = PlatformDependent.newMpscQueue(CHUNK, 1 << 30);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Set when a batch was written; the heartbeat clears it (event loop only). */
     private boolean wrote;

@@ -128,4 +128,19 @@ class PendingCallsTest {
         }
         assertTrue(p.isEmpty());
     }
+
+    @Test
+    void aConnectionWithoutCallsHasNoTablesAndEveryOperationWorksOnIt() {
+        PendingCalls p = new PendingCalls();
+        p.start(T0);
+        assertEquals(List.of(), expire(p, T0 + 10_000 * MS));
+        assertNull(p.remove(3));
+        assertTrue(p.clear().isEmpty());
+        assertFalse(p.hasTables(), "the 4 KiB wheel must wait for the first call");
+        p.add(call(1, 100, T0 + 10_000 * MS));
+        assertTrue(p.hasTables());
+        assertEquals(1, p.size());
+        assertEquals(List.of(1), expire(p, T0 + 10_100 * MS + 2 * PendingCalls.TICK_NANOS));
+        assertTrue(p.isEmpty());
+    }
 }
