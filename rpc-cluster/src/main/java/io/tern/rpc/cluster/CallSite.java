@@ -6,6 +6,9 @@ package io.tern.rpc.cluster;
  * the frames are materialised only if the call fails.
  */
 final class CallSite extends Throwable {
+    /** An async call whose site was not captured: a marker, its frames are never read. */
+    static final CallSite NOT_CAPTURED = new CallSite();
+
     CallSite() {
         super("call site", null, false, true); // no suppression list: it is never thrown
     }

@@ -29,9 +29,9 @@ final class CallerFailures {
         this.captureCallSite = captureCallSite;
     }
 
-    /** Where an async call is made, if call sites are captured (else null). */
+    /** Where an async call is made, if call sites are captured (else {@link CallSite#NOT_CAPTURED}). */
     CallSite capture() {
-        return captureCallSite ? new CallSite() : null;
+        return captureCallSite ? new CallSite() : CallSite.NOT_CAPTURED;
     }
 
     /** A provider's refusal (a non-OK framework status), naming the provider that answered. */

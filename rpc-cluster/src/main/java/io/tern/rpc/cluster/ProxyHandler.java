@@ -89,8 +89,8 @@ final class ProxyHandler implements InvocationHandler {
         RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? NO_ARGS : args, attachments);
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, System.nanoTime() + timeoutNanos);
         CompletableFuture<RpcResponse> call = invoker.invoke(invocation);
-        CallResult result = pm.async ? new CallResult(call, invocation, true, RpcContext.current(), failures.capture())
-                : new CallResult(call, invocation, false, null, null);
+        CallResult result = pm.async ? new CallResult(call, invocation, RpcContext.current(), failures.capture())
+                : new CallResult(call, invocation, null, null);
         if (pm.async && callbackExecutor != null) {
             call.whenCompleteAsync(result, callbackExecutor); // the caller's callbacks run on that executor
         } else {
@@ -122,14 +122,15 @@ final class ProxyHandler implements InvocationHandler {
         private final CompletableFuture<RpcResponse> call;
         private final Invocation invocation;
         private final RpcContext context;
-        /** Where an async call was made (rpc.consumer.capture-call-site); null when not captured, or for a blocking call. */
+        /**
+         * Where an async call was made (rpc.consumer.capture-call-site), {@link CallSite#NOT_CAPTURED} for an async call
+         * without it; null for a blocking call. One field for both, so the object stays 32 bytes.
+         */
         private final CallSite callSite;
-        private final boolean async;
 
-        CallResult(CompletableFuture<RpcResponse> call, Invocation invocation, boolean async, RpcContext context, CallSite callSite) {
+        CallResult(CompletableFuture<RpcResponse> call, Invocation invocation, RpcContext context, CallSite callSite) {
             this.call = call;
             this.invocation = invocation;
-            this.async = async;
             this.context = context;
             this.callSite = callSite;
         }
@@ -156,7 +157,8 @@ final class ProxyHandler implements InvocationHandler {
         }
 
         private void fail(Throwable failure) {
-            completeExceptionally(new CompletionException(async ? failures.completed(failure, invocation, callSite) : failure));
+            completeExceptionally(new CompletionException(callSite == null ? failure
+                    : failures.completed(failure, invocation, callSite == CallSite.NOT_CAPTURED ? null : callSite)));
         }
 
         @Override

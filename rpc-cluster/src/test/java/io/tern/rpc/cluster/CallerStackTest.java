@@ -81,6 +81,21 @@ class CallerStackTest {
     }
 
     @Test
+    void aDeadlineLeftByTheServedRequestIsNamedAsSuch() {
+        Greeter g = reference(Duration.ofSeconds(1)).create(client);
+        java.util.concurrent.atomic.AtomicReference<RpcTimeoutException> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        // as a provider method calling onwards would: the request it serves has 100 ms left
+        io.tern.rpc.RpcContext.of(java.util.Map.of(), Duration.ofMillis(100))
+                .wrap(() -> thrown.set(assertThrows(RpcTimeoutException.class, () -> g.slow(2_000)))).run();
+        String message = thrown.get().getMessage();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("call Greeter\\.slow\\(long\\) to 127\\.0\\.0\\.1:" + server.port()
+                + " timed out after (\\d+) ms: the time left of the request it was made for \\(the call's own timeout is 1000 ms\\)").matcher(message);
+        assertTrue(m.matches(), message);
+        long ms = Long.parseLong(m.group(1));
+        assertTrue(ms > 0 && ms <= 100, message);
+    }
+
+    @Test
     void syncProviderExceptionKeepsItsRemoteFramesAndCauseAndGainsTheCallers() {
         Greeter g = reference(Duration.ofSeconds(5)).create(client);
         IllegalStateException ise = assertThrows(IllegalStateException.class, () -> g.fail("boom"));
