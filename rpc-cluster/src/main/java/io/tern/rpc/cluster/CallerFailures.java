@@ -46,9 +46,7 @@ final class CallerFailures {
         if (timedOut == null) {
             return CallerStacks.onCallerThread(failure);
         }
-        RpcTimeoutException e = new RpcTimeoutException(timedOut, failure);
-        e.setStackTrace(CallerStacks.callerFrames(e.getStackTrace()));
-        return e;
+        return new RpcTimeoutException(timedOut, failure); // made here: the caller's frames
     }
 
     /** An async call's failure, for its future: with the frames of {@code callSite} when one was captured. */

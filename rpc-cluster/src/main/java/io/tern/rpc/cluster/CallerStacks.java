@@ -20,7 +20,11 @@ final class CallerStacks {
     private CallerStacks() {
     }
 
-    /** The failure to throw from a blocking call, on the calling thread: its frames are the caller's. */
+    /**
+     * The failure to throw from a blocking call, on the calling thread: its frames are the caller's. A copy keeps the
+     * VM's compact backtrace (Tern's few frames on top included): turning it into frames to drop them would cost a
+     * failed call several times what the failure itself cost (CallerStackBench), and only a logged one needs them.
+     */
     static Throwable onCallerThread(Throwable failure) {
         return withCallerFrames(failure, null);
     }
@@ -37,7 +41,9 @@ final class CallerStacks {
         if (failure instanceof RpcException rpc && !(failure instanceof RemoteException)) {
             RpcException copy = rpc.withCallerStack();
             if (copy.getClass() == rpc.getClass()) { // a subclass of the user's without its own copy keeps the original
-                copy.setStackTrace(callerFrames(callSite == null ? copy.getStackTrace() : callSite.getStackTrace()));
+                if (callSite != null) {
+                    copy.setStackTrace(callerFrames(callSite.getStackTrace()));
+                }
                 return copy;
             }
         }
@@ -53,7 +59,7 @@ final class CallerStacks {
         return failure;
     }
 
-    /** {@code frames} from the proxy's generated method on: Tern's own frames above it say nothing to the caller. */
+    /** {@code frames} from the proxy's generated method on, for frames that are read anyway (appended, or captured). */
     static StackTraceElement[] callerFrames(StackTraceElement[] frames) {
         int from = 0;
         while (from < frames.length && isTernFrame(frames[from])) {
