@@ -4,6 +4,9 @@
 #   bench/jmh.sh                         # all: FrameBench (frame encode/decode, echo and pojo) and
 #                                        #      SerializationBench (Protostuff vs Kryo, ~150 B and ~4 KB POJOs)
 #   bench/jmh.sh SerializationBench      # a regex selects benchmarks; other JMH options may follow
+#   bench/jmh.sh CallSiteBench           # cost of rpc.consumer.capture-call-site: the capture alone (Throwable vs a
+#                                        #   bounded StackWalker) and an async loopback call, capture off/on, depth 10/100
+#   bench/jmh.sh CallerStackBench        # what a failed blocking call pays to name its caller (copy vs the refusal itself)
 #   bench/jmh.sh FrameBench -p call=pojo #   (-f/-wi/-i/-w/-r come from JMH_OPTS: set them there, not here)
 #   JMH_OPTS="-f 3 -wi 5 -i 10" bench/jmh.sh     # longer settings (default: -f 1 -wi 3 -i 5 -w 1s -r 1s)
 #

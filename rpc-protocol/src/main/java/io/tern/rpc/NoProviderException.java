@@ -7,4 +7,13 @@ public class NoProviderException extends RpcException {
     public NoProviderException(String message) {
         super(Status.SERVICE_NOT_FOUND, message, false);
     }
+
+    private NoProviderException(NoProviderException failure) {
+        super(failure);
+    }
+
+    @Override
+    public NoProviderException withCallerStack() {
+        return new NoProviderException(this);
+    }
 }

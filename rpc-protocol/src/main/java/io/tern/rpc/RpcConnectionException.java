@@ -10,4 +10,13 @@ public class RpcConnectionException extends RpcException {
     public RpcConnectionException(String message, boolean requestMayHaveRun, Throwable cause) {
         super(Status.INTERNAL_ERROR, message, requestMayHaveRun, cause);
     }
+
+    private RpcConnectionException(RpcConnectionException failure) {
+        super(failure);
+    }
+
+    @Override
+    public RpcConnectionException withCallerStack() {
+        return new RpcConnectionException(this);
+    }
 }

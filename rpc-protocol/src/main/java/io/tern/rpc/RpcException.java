@@ -20,6 +20,24 @@ public class RpcException extends RuntimeException {
         this(status, message, requestMayHaveRun, null);
     }
 
+    /**
+     * A copy of a failure for the thread that throws it to a caller: same status, message and may-have-run answer,
+     * {@code failure} as its cause, and the stack trace of the thread that makes the copy (the line that made the
+     * call, where the failure itself was made on an I/O or timer thread).
+     */
+    protected RpcException(RpcException failure) {
+        this(failure.status, failure.getMessage(), failure.requestMayHaveRun, failure);
+    }
+
+    /**
+     * This failure as the caller should see it: a new exception of the same type, status and message, with the stack
+     * trace of the current thread and this one as its cause (see {@link #RpcException(RpcException)}). A subclass that
+     * does not override it gets a plain {@code RpcException}; the proxy then keeps the original instead.
+     */
+    public RpcException withCallerStack() {
+        return new RpcException(this);
+    }
+
     /** The protocol status behind this failure ({@link Status#INTERNAL_ERROR} for purely local failures). */
     public Status status() {
         return status;

@@ -7,4 +7,13 @@ public class RpcStatusException extends RpcException {
     public RpcStatusException(Status status, String message) {
         super(status, message, !status.neverRan());
     }
+
+    private RpcStatusException(RpcStatusException failure) {
+        super(failure);
+    }
+
+    @Override
+    public RpcStatusException withCallerStack() {
+        return new RpcStatusException(this);
+    }
 }

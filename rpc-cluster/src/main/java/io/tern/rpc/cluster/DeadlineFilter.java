@@ -32,11 +32,15 @@ final class DeadlineFilter implements ClientFilter {
         if (incoming != null) {
             long now = clock.getAsLong();
             long left = incoming.remainingNanos(); // Long.MAX_VALUE when the request has no deadline
-            long deadline = left < invocation.deadlineNanos() - now ? now + left : invocation.deadlineNanos();
+            boolean shorter = left < invocation.deadlineNanos() - now;
+            long deadline = shorter ? now + left : invocation.deadlineNanos();
             RpcRequest r = invocation.request();
             // the proxy's attachments are only the deadline and attempt number: remade with the shorter deadline
             Attachments attachments = Attachments.ofCall(Math.max(0, (deadline - now) / 1_000_000L), 0, true);
             invocation = invocation.with(new RpcRequest(r.serviceKey(), r.methodName(), r.parameterTypes(), r.arguments(), attachments), deadline);
+            if (shorter) {
+                invocation.deadlineInherited(deadline); // a timeout then says whose deadline it was
+            }
         }
         if (invocation.deadlineNanos() - clock.getAsLong() <= 0) {
             return CompletableFuture.failedFuture(new RpcTimeoutException("call " + invocation.spec().description()

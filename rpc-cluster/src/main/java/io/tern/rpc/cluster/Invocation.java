@@ -78,6 +78,27 @@ public final class Invocation {
         attempts().answeredBy = endpoint;
     }
 
+    /**
+     * Set by the deadline link when the request being served had less time left than this call's own timeout, so
+     * the call got {@code deadlineNanos} instead; shared by every copy of this invocation.
+     */
+    void deadlineInherited(long deadlineNanos) {
+        Attempts t = attempts();
+        t.inherited = true;
+        t.inheritedDeadlineNanos = deadlineNanos;
+    }
+
+    /** Whether {@link #deadlineInherited} shortened this call's deadline. */
+    boolean hasInheritedDeadline() {
+        Attempts t = tried;
+        return t != null && t.inherited;
+    }
+
+    /** The deadline given by the request being served (valid when {@link #hasInheritedDeadline()}). */
+    long inheritedDeadlineNanos() {
+        return tried.inheritedDeadlineNanos;
+    }
+
     /** Milliseconds left before the deadline (at least 0). */
     public long remainingMillis() {
         return remainingMillis(System.nanoTime());
@@ -96,6 +117,8 @@ public final class Invocation {
     /** The providers picked for a call's attempts, and which of them answered it: one per call, shared by its copies. */
     private static final class Attempts extends ArrayList<Endpoint> {
         Endpoint answeredBy;
+        boolean inherited;
+        long inheritedDeadlineNanos;
 
         Attempts() {
             super(2);

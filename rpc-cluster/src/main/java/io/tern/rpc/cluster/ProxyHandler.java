@@ -3,7 +3,6 @@ package io.tern.rpc.cluster;
 import io.tern.rpc.Idempotent;
 import io.tern.rpc.RpcContext;
 import io.tern.rpc.RpcException;
-import io.tern.rpc.RpcStatusException;
 import io.tern.rpc.protocol.internal.Attachments;
 import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.protocol.internal.RemoteExceptions;
@@ -42,6 +41,7 @@ final class ProxyHandler implements InvocationHandler {
     private final String target;
     private final long timeoutNanos;
     private final List<String> exceptionPackages;
+    private final CallerFailures failures;
     /** Where async methods' futures complete (the caller's callbacks run there); null: on the I/O thread. */
     private final Executor callbackExecutor;
     private final Map<Method, ProxyMethod> methods = new HashMap<>();
@@ -49,7 +49,7 @@ final class ProxyHandler implements InvocationHandler {
 
     ProxyHandler(Class<?> interfaceClass, String serviceKey, Invoker invoker, String target, Duration timeout,
                  Serializer serializer, Compression compression, List<String> exceptionPackages, boolean referenceIdempotent,
-                 Executor callbackExecutor) {
+                 Executor callbackExecutor, CallerFailures failures) {
         this.interfaceClass = interfaceClass;
         this.serviceKey = serviceKey;
         this.invoker = invoker;
@@ -57,6 +57,7 @@ final class ProxyHandler implements InvocationHandler {
         this.timeoutNanos = timeout.toNanos();
         this.exceptionPackages = List.copyOf(exceptionPackages);
         this.callbackExecutor = callbackExecutor;
+        this.failures = failures;
         boolean allIdempotent = referenceIdempotent || interfaceClass.isAnnotationPresent(Idempotent.class);
         for (Method m : interfaceClass.getMethods()) {
             if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
@@ -88,7 +89,8 @@ final class ProxyHandler implements InvocationHandler {
         RpcRequest request = new RpcRequest(serviceKey, method.getName(), pm.descriptors, args == null ? NO_ARGS : args, attachments);
         Invocation invocation = new Invocation(request, pm.spec, pm.idempotent, System.nanoTime() + timeoutNanos);
         CompletableFuture<RpcResponse> call = invoker.invoke(invocation);
-        CallResult result = new CallResult(call, pm.async ? RpcContext.current() : null);
+        CallResult result = pm.async ? new CallResult(call, invocation, RpcContext.current(), failures.capture())
+                : new CallResult(call, invocation, null, null);
         if (pm.async && callbackExecutor != null) {
             call.whenCompleteAsync(result, callbackExecutor); // the caller's callbacks run on that executor
         } else {
@@ -100,7 +102,7 @@ final class ProxyHandler implements InvocationHandler {
         try {
             return result.get();
         } catch (ExecutionException e) {
-            throw toThrowable(e.getCause(), pm);
+            throw toThrowable(failures.thrown(io.tern.rpc.protocol.Failures.unwrap(e.getCause()), invocation), pm);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.cancel(false);
@@ -113,15 +115,24 @@ final class ProxyHandler implements InvocationHandler {
      * {@code thenApply} would). Cancelling it (a caller's {@code cancel(true)}) cancels the call, so the provider
      * gets CANCEL for every attempt in flight. Made under a provider's request, it completes with that request's
      * {@link RpcContext} set, so continuations that run on completion (a {@code thenCompose} making the next hop's
-     * call) keep the incoming deadline and no-retry mark.
+     * call) keep the incoming deadline and no-retry mark. An async call's failure is told in the caller's terms here;
+     * a blocking call's on the calling thread, which then has the caller's frames.
      */
     private final class CallResult extends io.tern.rpc.transport.internal.CallFuture<Object> implements java.util.function.BiConsumer<RpcResponse, Throwable> {
         private final CompletableFuture<RpcResponse> call;
+        private final Invocation invocation;
         private final RpcContext context;
+        /**
+         * Where an async call was made (rpc.consumer.capture-call-site), {@link CallSite#NOT_CAPTURED} for an async call
+         * without it; null for a blocking call: one field for both (the object is 40 bytes with the invocation, 32 before it).
+         */
+        private final CallSite callSite;
 
-        CallResult(CompletableFuture<RpcResponse> call, RpcContext context) {
+        CallResult(CompletableFuture<RpcResponse> call, Invocation invocation, RpcContext context, CallSite callSite) {
             this.call = call;
+            this.invocation = invocation;
             this.context = context;
+            this.callSite = callSite;
         }
 
         @Override
@@ -135,14 +146,19 @@ final class ProxyHandler implements InvocationHandler {
 
         private void settle(RpcResponse response, Throwable error) {
             if (error != null) {
-                completeExceptionally(error instanceof CompletionException ? error : new CompletionException(error));
+                fail(io.tern.rpc.protocol.Failures.unwrap(error));
                 return;
             }
             try {
-                complete(unwrap(response));
+                complete(unwrap(response, invocation));
             } catch (RuntimeException e) {
-                completeExceptionally(e instanceof CompletionException ? e : new CompletionException(e));
+                fail(io.tern.rpc.protocol.Failures.unwrap(e));
             }
+        }
+
+        private void fail(Throwable failure) {
+            completeExceptionally(new CompletionException(callSite == null ? failure
+                    : failures.completed(failure, invocation, callSite == CallSite.NOT_CAPTURED ? null : callSite)));
         }
 
         @Override
@@ -155,7 +171,7 @@ final class ProxyHandler implements InvocationHandler {
         }
     }
 
-    private Object unwrap(RpcResponse response) {
+    private Object unwrap(RpcResponse response, Invocation invocation) {
         if (response.status() == Status.OK) {
             return response.result();
         }
@@ -163,11 +179,10 @@ final class ProxyHandler implements InvocationHandler {
             throw new CompletionException(RemoteExceptions.rebuild(response.errors(), Serializers.allowList(),
                     interfaceClass.getClassLoader(), exceptionPackages));
         }
-        throw new RpcStatusException(response.status(), response.status() + " from " + target + " for " + serviceKey + ": " + response.message());
+        throw failures.refused(response, invocation);
     }
 
     private static Throwable toThrowable(Throwable cause, ProxyMethod pm) {
-        cause = io.tern.rpc.protocol.Failures.unwrap(cause);
         if (cause instanceof RuntimeException || cause instanceof Error) {
             return cause;
         }

@@ -48,6 +48,7 @@ public final class Reference<T> {
     private int[] hashArguments = {0};
     /** Null: futures complete on the I/O thread. */
     private Executor callbackExecutor;
+    private boolean captureCallSite;
     private OutlierDetector outliers = OutlierDetector.defaults();
     private AccrualFailureDetector.Settings failureDetection = AccrualFailureDetector.Settings.DEFAULTS;
     private final List<ClientFilter> filters = new ArrayList<>();
@@ -260,6 +261,17 @@ public final class Reference<T> {
     }
 
     /**
+     * Whether an async method records where it was called (rpc.consumer.capture-call-site, default off), so that a
+     * failure of its future has the caller's frames as its stack trace (see the README's "Errors a caller sees").
+     * It costs a stack walk on every async call, failed or not; a blocking call needs no capture, as its failure is
+     * thrown on the calling thread with that thread's frames.
+     */
+    public Reference<T> captureCallSite(boolean capture) {
+        this.captureCallSite = capture;
+        return this;
+    }
+
+    /**
      * Accrual failure detection (rpc.consumer.failure-detector.*): a provider whose silence while calls or PINGs
      * await its answer, plus its recent timeouts, reach suspicion φ ≥ {@code phiSuspect} is avoided and probed with
      * PINGs; at φ ≥ {@code phiEject} from silence, or after 3 unanswered probes, it is ejected until it answers 2
@@ -339,15 +351,20 @@ public final class Reference<T> {
     public T create(TransportClient client) {
         HostPort hp = HostPort.parse(address, "reference address of " + interfaceClass.getName());
         return create(CallPath.direct(client.connection(hp.host(), hp.port()), List.of(), List.copyOf(filters), client.config().authToken()),
-                hp.toString());
+                hp.toString(), hp.toString());
     }
 
     /** Creates the proxy over any invoker (the cluster layer passes its call path; a test, a fake). */
     T create(Invoker invoker, String target) {
+        return create(invoker, target, null);
+    }
+
+    /** {@code address}: the one provider of a reference to an address (null over a registry). */
+    private T create(Invoker invoker, String target, String address) {
         List<String> packages = new ArrayList<>(exceptionPackages);
         packages.add(interfaceClass.getPackageName());
         ProxyHandler handler = new ProxyHandler(interfaceClass, serviceKey(), invoker, target, timeout, serializer, compression, packages, allIdempotent,
-                callbackExecutor);
+                callbackExecutor, new CallerFailures(serviceKey(), target, address, timeout.toNanos(), captureCallSite));
         return interfaceClass.cast(Proxy.newProxyInstance(interfaceClass.getClassLoader(), new Class<?>[]{interfaceClass}, handler));
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 record ReferenceDefaults(Duration timeout, String loadBalance, String cluster, int retries, String backupRequest,
                          String serialization, String compression, int compressionThreshold, int[] hashArguments,
                          double retryBudgetRatio, int retryBudgetMinPerSecond, Duration warmup, Duration attemptTimeout,
-                         String callbackExecutor, Outlier outlier, FailureDetector failureDetector) {
+                         String callbackExecutor, boolean captureCallSite, Outlier outlier, FailureDetector failureDetector) {
 
     /** rpc.consumer.outlier.*, as bound. */
     record Outlier(int consecutiveFailures, int maxEjectedPercent, Duration baseEjectionTime, Duration maxEjectionTime) {
@@ -88,6 +88,7 @@ record ReferenceDefaults(Duration timeout, String loadBalance, String cluster, i
         apply("", null, "rpc.consumer.warmup", where, () -> r.warmup(warmup));
         apply("", null, "rpc.consumer.attempt-timeout", where, () -> r.attemptTimeout(attemptTimeout));
         apply("", null, "rpc.consumer.callback-executor", where, () -> r.callbackExecutor(callbackExecutor));
+        r.captureCallSite(captureCallSite);
         apply("", null, "rpc.consumer.outlier", where, () -> r.outlierEjection(outlier.consecutiveFailures(),
                 outlier.maxEjectedPercent(), outlier.baseEjectionTime(), outlier.maxEjectionTime()));
         apply("", null, "rpc.consumer.failure-detector", where, () -> r.failureDetector(failureDetector.enabled(),

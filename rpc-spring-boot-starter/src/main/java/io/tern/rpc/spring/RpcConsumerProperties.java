@@ -68,6 +68,13 @@ public class RpcConsumerProperties {
      */
     private String callbackExecutor = "io";
 
+    /**
+     * Whether async methods record where they were called, so that a failed future's exception has the calling
+     * line in its stack trace. Off by default: it costs a stack walk on every async call. Blocking calls always
+     * throw with the caller's frames, at no cost to calls that succeed.
+     */
+    private boolean captureCallSite;
+
     @NestedConfigurationProperty
     private final RpcOutlierProperties outlier = new RpcOutlierProperties();
 
@@ -112,6 +119,8 @@ public class RpcConsumerProperties {
     public void setReconnectBackoffMax(Duration reconnectBackoffMax) { this.reconnectBackoffMax = reconnectBackoffMax; }
     public String getCallbackExecutor() { return callbackExecutor; }
     public void setCallbackExecutor(String callbackExecutor) { this.callbackExecutor = callbackExecutor; }
+    public boolean isCaptureCallSite() { return captureCallSite; }
+    public void setCaptureCallSite(boolean captureCallSite) { this.captureCallSite = captureCallSite; }
 
     /** A stand-in service type: the defaults are checked by resolving a reference to it that sets nothing of its own. */
     private interface Probe {
@@ -126,7 +135,7 @@ public class RpcConsumerProperties {
         ClientConfig client = RpcConfigurationException.naming("rpc.consumer", () -> clientConfig(wire, tls, token, heartbeatInterval));
         ReferenceDefaults defaults = new ReferenceDefaults(timeout, loadBalance, cluster, retries, backupRequest, wire.serialization(),
                 wire.compressionName(), wire.compressionThreshold(), hashArgumentIndexes(), retryBudgetRatio, retryBudgetMinPerSecond,
-                warmup, attemptTimeout, callbackExecutor, outlier.toSettings(), failureDetector.toSettings());
+                warmup, attemptTimeout, callbackExecutor, captureCallSite, outlier.toSettings(), failureDetector.toSettings());
         defaults.resolve(Probe.class, ReferenceSettings.defaults(), "rpc.consumer");
         return new ConsumerSettings(client, defaults);
     }

@@ -65,6 +65,7 @@ class PropertiesBindingTest {
             "rpc.consumer.reconnect-backoff-min=100ms",
             "rpc.consumer.reconnect-backoff-max=10s",
             "rpc.consumer.callback-executor=default",
+            "rpc.consumer.capture-call-site=true",
             "rpc.consumer.outlier.consecutive-failures=7",
             "rpc.consumer.outlier.max-ejected-percent=30",
             "rpc.consumer.outlier.base-ejection-time=10s",
@@ -152,6 +153,7 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofMillis(100), k.getReconnectBackoffMin());
             assertEquals(Duration.ofSeconds(10), k.getReconnectBackoffMax());
             assertEquals("default", k.getCallbackExecutor());
+            assertTrue(k.isCaptureCallSite());
             assertEquals(7, k.getOutlier().getConsecutiveFailures());
             assertEquals(30, k.getOutlier().getMaxEjectedPercent());
             assertEquals(Duration.ofSeconds(10), k.getOutlier().getBaseEjectionTime());
@@ -244,6 +246,7 @@ class PropertiesBindingTest {
             assertEquals(0.1, p.getConsumer().getRetryBudgetRatio());
             assertEquals(10, p.getConsumer().getRetryBudgetMinPerSecond());
             assertEquals("io", p.getConsumer().getCallbackExecutor(), "futures complete on the I/O thread");
+            assertFalse(p.getConsumer().isCaptureCallSite(), "async call sites are not captured");
             assertEquals(5, p.getConsumer().getOutlier().getConsecutiveFailures());
             assertEquals(50, p.getConsumer().getOutlier().getMaxEjectedPercent());
             assertEquals(Duration.ofSeconds(5), p.getConsumer().getOutlier().getBaseEjectionTime());

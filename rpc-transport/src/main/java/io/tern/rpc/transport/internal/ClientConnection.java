@@ -132,7 +132,7 @@ public final class ClientConnection {
                     call.completeExceptionally(lifecycle.notConnected(spec));
                 } else if (call.deadlineNanos - System.nanoTime() <= 0) {
                     call.completeExceptionally(new RpcTimeoutException("call " + spec.description() + " to " + address
-                            + " timed out after " + timeoutMillis + " ms while connecting"));
+                            + " timed out while connecting: not connected within the " + timeoutMillis + " ms it was given"));
                 } else {
                     writer.send(call, request);
                 }

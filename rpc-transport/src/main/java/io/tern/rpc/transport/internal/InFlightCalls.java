@@ -91,7 +91,7 @@ final class InFlightCalls {
         outstanding.decrementAndGet();
         connection.writer.cancel(call.id); // the provider may drop it if still queued, or stop it if it polls RpcContext.isCancelled
         call.completeExceptionally(new RpcTimeoutException("call " + call.spec.description() + " to " + connection.address
-                + " timed out after " + call.timeoutMillis + " ms"));
+                + " timed out: no answer within the " + call.timeoutMillis + " ms it was given when sent"));
         connection.lifecycle.callEnded();
     }
 
