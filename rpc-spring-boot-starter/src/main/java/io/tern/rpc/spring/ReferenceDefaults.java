@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 record ReferenceDefaults(Duration timeout, String loadBalance, String cluster, int retries, String backupRequest,
                          String serialization, String compression, int compressionThreshold, int[] hashArguments,
                          double retryBudgetRatio, int retryBudgetMinPerSecond, Duration warmup, Duration attemptTimeout,
-                         String callbackExecutor, boolean captureCallSite, Outlier outlier, FailureDetector failureDetector) {
+                         String callbackExecutor, boolean captureCallSite, java.util.List<String> exceptionPackages,
+                         Outlier outlier, FailureDetector failureDetector) {
 
     /** rpc.consumer.outlier.*, as bound. */
     record Outlier(int consecutiveFailures, int maxEjectedPercent, Duration baseEjectionTime, Duration maxEjectionTime) {
@@ -28,6 +29,7 @@ record ReferenceDefaults(Duration timeout, String loadBalance, String cluster, i
 
     ReferenceDefaults {
         hashArguments = hashArguments.clone();
+        exceptionPackages = java.util.List.copyOf(exceptionPackages);
     }
 
     @Override
@@ -89,6 +91,15 @@ record ReferenceDefaults(Duration timeout, String loadBalance, String cluster, i
         apply("", null, "rpc.consumer.attempt-timeout", where, () -> r.attemptTimeout(attemptTimeout));
         apply("", null, "rpc.consumer.callback-executor", where, () -> r.callbackExecutor(callbackExecutor));
         r.captureCallSite(captureCallSite);
+        apply("", null, "rpc.consumer.exception-packages", where, () -> {
+            for (String p : exceptionPackages) {
+                if (!p.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                    throw new IllegalArgumentException("'" + p + "' is not a package name (rpc.consumer.exception-packages): use e.g. com.acme.errors");
+                }
+                r.allowExceptionPackage(p);
+            }
+            return r;
+        });
         apply("", null, "rpc.consumer.outlier", where, () -> r.outlierEjection(outlier.consecutiveFailures(),
                 outlier.maxEjectedPercent(), outlier.baseEjectionTime(), outlier.maxEjectionTime()));
         apply("", null, "rpc.consumer.failure-detector", where, () -> r.failureDetector(failureDetector.enabled(),

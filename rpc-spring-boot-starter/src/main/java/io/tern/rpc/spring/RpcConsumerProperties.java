@@ -75,6 +75,12 @@ public class RpcConsumerProperties {
      */
     private boolean captureCallSite;
 
+    /**
+     * Packages (comma-separated) whose exception types a provider's failure may be rebuilt as, besides the method's
+     * declared exceptions, java.* and the service interface's package; any other type arrives as RemoteException.
+     */
+    private List<String> exceptionPackages;
+
     @NestedConfigurationProperty
     private final RpcOutlierProperties outlier = new RpcOutlierProperties();
 
@@ -121,6 +127,8 @@ public class RpcConsumerProperties {
     public void setCallbackExecutor(String callbackExecutor) { this.callbackExecutor = callbackExecutor; }
     public boolean isCaptureCallSite() { return captureCallSite; }
     public void setCaptureCallSite(boolean captureCallSite) { this.captureCallSite = captureCallSite; }
+    public List<String> getExceptionPackages() { return exceptionPackages; }
+    public void setExceptionPackages(List<String> exceptionPackages) { this.exceptionPackages = exceptionPackages; }
 
     /** A stand-in service type: the defaults are checked by resolving a reference to it that sets nothing of its own. */
     private interface Probe {
@@ -135,7 +143,8 @@ public class RpcConsumerProperties {
         ClientConfig client = RpcConfigurationException.naming("rpc.consumer", () -> clientConfig(wire, tls, token, heartbeatInterval));
         ReferenceDefaults defaults = new ReferenceDefaults(timeout, loadBalance, cluster, retries, backupRequest, wire.serialization(),
                 wire.compressionName(), wire.compressionThreshold(), hashArgumentIndexes(), retryBudgetRatio, retryBudgetMinPerSecond,
-                warmup, attemptTimeout, callbackExecutor, captureCallSite, outlier.toSettings(), failureDetector.toSettings());
+                warmup, attemptTimeout, callbackExecutor, captureCallSite,
+                exceptionPackages == null ? List.of() : exceptionPackages, outlier.toSettings(), failureDetector.toSettings());
         defaults.resolve(Probe.class, ReferenceSettings.defaults(), "rpc.consumer");
         return new ConsumerSettings(client, defaults);
     }

@@ -66,6 +66,7 @@ class PropertiesBindingTest {
             "rpc.consumer.reconnect-backoff-max=10s",
             "rpc.consumer.callback-executor=default",
             "rpc.consumer.capture-call-site=true",
+            "rpc.consumer.exception-packages=com.acme.errors,com.acme.billing",
             "rpc.consumer.outlier.consecutive-failures=7",
             "rpc.consumer.outlier.max-ejected-percent=30",
             "rpc.consumer.outlier.base-ejection-time=10s",
@@ -154,6 +155,7 @@ class PropertiesBindingTest {
             assertEquals(Duration.ofSeconds(10), k.getReconnectBackoffMax());
             assertEquals("default", k.getCallbackExecutor());
             assertTrue(k.isCaptureCallSite());
+            assertEquals(java.util.List.of("com.acme.errors", "com.acme.billing"), k.getExceptionPackages());
             assertEquals(7, k.getOutlier().getConsecutiveFailures());
             assertEquals(30, k.getOutlier().getMaxEjectedPercent());
             assertEquals(Duration.ofSeconds(10), k.getOutlier().getBaseEjectionTime());
