@@ -1,0 +1,182 @@
+package io.tern.rpc.benchmark.e2e;
+
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.tern.rpc.benchmark.model.EchoService;
+import io.tern.rpc.protocol.serialize.DecodeBudget;
+import io.tern.rpc.protocol.serialize.Serializers;
+import io.tern.rpc.protocol.serialize.ValueCodec;
+import io.tern.rpc.transport.internal.MethodCodecs;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * gRPC method descriptors for every method of {@link EchoService}, written by hand because there is no protoc here
+ * and because the comparison is about the RPC stack, not the codec: requests and responses are the bytes Tern's own
+ * Protostuff codecs write for the same declared types ({@link MethodCodecs}, the codecs a Tern proxy uses), so gRPC
+ * carries the same payload bytes as Tern. Built by reflection, so calls added to the interface need nothing here.
+ * Requests are the argument array (each argument with its parameter's codec, one after the other), responses the
+ * value the method's future completes with.
+ */
+final class GrpcEchoMethods {
+    static final String SERVICE = EchoService.class.getName();
+    /** The same ceiling as Tern's frame limit and Dubbo's default payload limit (gRPC's default is 4 MiB). */
+    static final int MAX_MESSAGE_BYTES = io.tern.rpc.protocol.internal.FrameHeader.DEFAULT_MAX_FRAME_LENGTH;
+
+    private static final Map<String, Entry> BY_NAME = build();
+
+    /** One method: its reflective handle (the server invokes it) and its unary descriptor. */
+    record Entry(Method method, MethodDescriptor<Object[], Object> descriptor) {
+    }
+
+    private GrpcEchoMethods() {
+    }
+
+    static Entry of(Method method) {
+        Entry e = BY_NAME.get(method.getName());
+        if (e == null) {
+            throw new IllegalArgumentException("no gRPC descriptor for " + method);
+        }
+        return e;
+    }
+
+    static Iterable<Entry> all() {
+        return BY_NAME.values();
+    }
+
+    private static Map<String, Entry> build() {
+        Map<String, Entry> map = new LinkedHashMap<>();
+        Method[] methods = EchoService.class.getMethods();
+        Arrays.sort(methods, Comparator.comparing(Method::getName));
+        for (Method m : methods) {
+            MethodCodecs codecs = new MethodCodecs(m);
+            codecs.require(Serializers.protostuff());
+            MethodDescriptor<Object[], Object> d = MethodDescriptor.<Object[], Object>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, m.getName()))
+                    .setRequestMarshaller(new ArgsMarshaller(codecs.argCodecs(Serializers.protostuff())))
+                    .setResponseMarshaller(new ValueMarshaller(codecs.resultCodec(Serializers.protostuff())))
+                    .build();
+            if (map.put(m.getName(), new Entry(m, d)) != null) {
+                throw new IllegalStateException("overloaded method " + m.getName() + ": gRPC methods are named, not typed");
+            }
+        }
+        return map;
+    }
+
+    /** The arguments, each written with its parameter's codec. */
+    private static final class ArgsMarshaller implements MethodDescriptor.Marshaller<Object[]> {
+        private final ValueCodec[] codecs;
+
+        ArgsMarshaller(ValueCodec[] codecs) {
+            this.codecs = codecs;
+        }
+
+        @Override
+        public InputStream stream(Object[] args) {
+            ByteBuf buf = ByteBufAllocator.DEFAULT.heapBuffer();
+            try {
+                for (int i = 0; i < codecs.length; i++) {
+                    codecs[i].write(buf, args[i]);
+                }
+                return new BytesStream(ByteBufUtil.getBytes(buf));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot encode the arguments", e);
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public Object[] parse(InputStream stream) {
+            ByteBuf buf = Unpooled.wrappedBuffer(readAll(stream));
+            long budget = DecodeBudget.open(buf.readableBytes());
+            try {
+                Object[] args = new Object[codecs.length];
+                for (int i = 0; i < codecs.length; i++) {
+                    args[i] = codecs[i].read(buf);
+                }
+                return args;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot decode the arguments", e);
+            } finally {
+                DecodeBudget.close(budget);
+            }
+        }
+    }
+
+    /** The result value, written with the codec of the future's type argument. */
+    private static final class ValueMarshaller implements MethodDescriptor.Marshaller<Object> {
+        private final ValueCodec codec;
+
+        ValueMarshaller(ValueCodec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public InputStream stream(Object value) {
+            ByteBuf buf = ByteBufAllocator.DEFAULT.heapBuffer();
+            try {
+                codec.write(buf, value);
+                return new BytesStream(ByteBufUtil.getBytes(buf));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot encode the result", e);
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public Object parse(InputStream stream) {
+            ByteBuf buf = Unpooled.wrappedBuffer(readAll(stream));
+            long budget = DecodeBudget.open(buf.readableBytes());
+            try {
+                return codec.read(buf);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot decode the result", e);
+            } finally {
+                DecodeBudget.close(budget);
+            }
+        }
+    }
+
+    private static byte[] readAll(InputStream stream) {
+        try (stream) {
+            return stream.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Tells gRPC the message length up front and hands the bytes over in one write (as its protobuf marshaller's
+     * stream does), so the framer neither buffers nor copies the message piecewise.
+     */
+    private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+        BytesStream(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public int drainTo(OutputStream target) throws IOException {
+            int n = count - pos;
+            target.write(buf, pos, n);
+            pos = count;
+            return n;
+        }
+    }
+}
