@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * they run on its transport thread, as Tern's do.
  */
 final class GrpcLoad implements LoadTarget {
+    private static final long VERIFY_SECONDS = 60;
     private final ManagedChannel channel;
 
     GrpcLoad(int port, boolean direct) throws Exception {
@@ -35,7 +36,10 @@ final class GrpcLoad implements LoadTarget {
     /** One call of {@code call}, checked to come back equal to its argument, so a broken peer cannot post numbers. */
     private void verify(String call) throws Exception {
         Object arg = WireSamples.argument(call);
-        Object echoed = ClientCalls.futureUnaryCall(newCall(descriptor(call)), new Object[]{arg}).get(10, TimeUnit.SECONDS);
+        // a longer deadline than the measured calls': the first call also waits for the connection, which on a busy
+        // machine can take seconds
+        Object echoed = ClientCalls.futureUnaryCall(channel.newCall(descriptor(call), CallOptions.DEFAULT.withDeadlineAfter(
+                VERIFY_SECONDS, TimeUnit.SECONDS)), new Object[]{arg}).get(VERIFY_SECONDS + 5, TimeUnit.SECONDS);
         if (!Objects.deepEquals(arg, echoed)) {
             throw new IllegalStateException("the gRPC provider did not echo the " + call + " argument");
         }
