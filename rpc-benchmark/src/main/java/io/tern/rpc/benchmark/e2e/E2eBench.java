@@ -126,9 +126,10 @@ public final class E2eBench {
                      LoadTarget load = load(mode, provider.port())) {
                     // fresh JVMs: get both calls' paths compiled before the first measured configuration, so the
                     // first row of a process does not pay for the JIT that later rows get for free
+                    int warmC = Math.min(32, concurrencies.stream().mapToInt(Integer::intValue).max().orElse(32));
                     for (String call : calls) {
-                        LoopState state = new LoopState(32);
-                        load.start(call, 32, state);
+                        LoopState state = new LoopState(warmC);
+                        load.start(call, warmC, state);
                         sleep(jvmWarmupSeconds / calls.size());
                         stop(state);
                     }
@@ -249,13 +250,22 @@ public final class E2eBench {
                 Payloads.ECHO_STRING.length(), WireSamples.requestFrame("echo", 1).length,
                 WireSamples.serializedSize(Serializers.protostuff(), SmallPojo.class, Payloads.small()),
                 WireSamples.requestFrame("pojo", 1).length));
+        for (String call : calls) {
+            if (!call.equals("echo") && !call.equals("pojo")) {
+                sb.append(String.format(Locale.ROOT, "%s = %s of %,d B serialized%s. ", call,
+                        WireSamples.method(call).getParameterTypes()[0].getSimpleName(), WireSamples.argumentBytes(call),
+                        call.startsWith("rows-") ? " (" + ((io.tern.rpc.benchmark.model.RowsPojo) WireSamples.argument(call)).getRows().size()
+                                + " SmallPojo rows)" : " (one byte[])"));
+            }
+        }
+        sb.append("MB/s: ops/s × the argument's serialized size (one direction; the answer carries as much back).\n\n");
         sb.append(Peers.notes(modes));
         if (modes.stream().anyMatch(Peers::isPeer)) {
             sb.append('\n');
         }
 
-        sb.append("| mode | call | C | ops/s | % of ceiling | p50 µs | p90 µs | p99 µs | p99.9 µs | p50 × ceiling | CPU µs/call (cons + prov) | alloc B/call (cons + prov) | GCs (cons/prov) |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| mode | call | C | ops/s | MB/s | % of ceiling | p50 µs | p90 µs | p99 µs | p99.9 µs | p50 × ceiling | CPU µs/call (cons + prov) | alloc B/call (cons + prov) | GCs (cons/prov) |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String call : calls) {
             for (int c : concurrencies) {
                 List<RunResult> ceiling = results.get(new Key(CEILING, call, c));
@@ -269,8 +279,9 @@ public final class E2eBench {
                     long errors = runs.stream().mapToLong(RunResult::errors).sum();
                     String share = ceiling == null ? "n/a" : pct(ops / median(ceiling, RunResult::opsPerSec));
                     String times = ceiling == null ? "n/a" : String.format(Locale.ROOT, "%.2f×", p50 / median(ceiling, RunResult::p50));
-                    sb.append(String.format(Locale.ROOT, "| %s%s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %.1f + %.1f | %s + %s | %s/%s |%n",
-                            mode, errors > 0 ? " ⚠ " + errors + " errors" : "", call, c, grouped(ops), share,
+                    sb.append(String.format(Locale.ROOT, "| %s%s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %.1f + %.1f | %s + %s | %s/%s |%n",
+                            mode, errors > 0 ? " ⚠ " + errors + " errors" : "", call, c, grouped(ops),
+                            String.format(Locale.ROOT, "%,.1f", ops * WireSamples.argumentBytes(call) / 1e6), share,
                             lat(p50), lat(median(runs, RunResult::p90)), lat(median(runs, RunResult::p99)),
                             lat(median(runs, RunResult::p999)), times,
                             median(runs, RunResult::consumerCpu), median(runs, RunResult::providerCpu),

@@ -1,6 +1,8 @@
 package io.tern.rpc.benchmark.e2e;
 
+import io.tern.rpc.benchmark.model.BlobPojo;
 import io.tern.rpc.benchmark.model.EchoService;
+import io.tern.rpc.benchmark.model.RowsPojo;
 import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.cluster.observation.RpcObservations;
 import io.tern.rpc.transport.ExportedService;
@@ -34,6 +36,16 @@ public final class ProviderMain {
 
         @Override
         public CompletableFuture<SmallPojo> echoPojo(SmallPojo p) {
+            return CompletableFuture.completedFuture(p);
+        }
+
+        @Override
+        public CompletableFuture<BlobPojo> echoBlob(BlobPojo p) {
+            return CompletableFuture.completedFuture(p);
+        }
+
+        @Override
+        public CompletableFuture<RowsPojo> echoRows(RowsPojo p) {
             return CompletableFuture.completedFuture(p);
         }
     }

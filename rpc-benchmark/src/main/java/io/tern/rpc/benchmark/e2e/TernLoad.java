@@ -1,7 +1,9 @@
 package io.tern.rpc.benchmark.e2e;
 
+import io.tern.rpc.benchmark.model.BlobPojo;
 import io.tern.rpc.benchmark.model.EchoService;
 import io.tern.rpc.benchmark.model.Payloads;
+import io.tern.rpc.benchmark.model.RowsPojo;
 import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.benchmark.model.WireSamples;
 import io.tern.rpc.cluster.Reference;
@@ -10,8 +12,10 @@ import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.TransportClient;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Tern consumer: a default {@link TransportClient} and a proxy over one connection (Protostuff). Calls are async; the
@@ -39,35 +43,44 @@ final class TernLoad implements LoadTarget {
 
     @Override
     public void start(String call, int concurrency, LoopState state) {
-        boolean echo = call.equals("echo");
-        String s = Payloads.ECHO_STRING;
-        SmallPojo p = Payloads.small();
+        Function<EchoService, CompletableFuture<?>> invoke = invoker(call);
+        if (!call.equals("echo") && !call.equals("pojo")) {
+            // the size calls are checked once before they are measured
+            Object echoed = invoke.apply(service).join();
+            if (!WireSamples.argument(call).equals(echoed)) {
+                throw new IllegalStateException("the Tern provider did not echo the " + call + " argument");
+            }
+        }
         for (int i = 0; i < concurrency; i++) {
-            new Slot(echo, s, p, state).fire();
+            new Slot(invoke, state).fire();
         }
     }
 
+    /** The call as a function of the proxy: a direct interface call, no reflection on the consumer's side. */
+    static Function<EchoService, CompletableFuture<?>> invoker(String call) {
+        Object arg = WireSamples.argument(call);
+        return switch (WireSamples.method(call).getName()) {
+            case "echo" -> s -> s.echo((String) arg);
+            case "echoPojo" -> s -> s.echoPojo((SmallPojo) arg);
+            case "echoBlob" -> s -> s.echoBlob((BlobPojo) arg);
+            case "echoRows" -> s -> s.echoRows((RowsPojo) arg);
+            default -> throw new IllegalArgumentException(call);
+        };
+    }
+
     private final class Slot implements BiConsumer<Object, Throwable> {
-        private final boolean echo;
-        private final String s;
-        private final SmallPojo p;
+        private final Function<EchoService, CompletableFuture<?>> invoke;
         private final LoopState state;
         private long startNanos;
 
-        Slot(boolean echo, String s, SmallPojo p, LoopState state) {
-            this.echo = echo;
-            this.s = s;
-            this.p = p;
+        Slot(Function<EchoService, CompletableFuture<?>> invoke, LoopState state) {
+            this.invoke = invoke;
             this.state = state;
         }
 
         void fire() {
             startNanos = System.nanoTime();
-            if (echo) {
-                service.echo(s).whenComplete(this);
-            } else {
-                service.echoPojo(p).whenComplete(this);
-            }
+            invoke.apply(service).whenComplete(this);
         }
 
         @Override

@@ -10,4 +10,10 @@ public interface EchoService {
     CompletableFuture<String> echo(String s);
 
     CompletableFuture<SmallPojo> echoPojo(SmallPojo p);
+
+    /** The byte-array payload of the size calls ({@code bytes-<size>}). */
+    CompletableFuture<BlobPojo> echoBlob(BlobPojo p);
+
+    /** The many-fields payload of the size calls ({@code rows-<size>}). */
+    CompletableFuture<RowsPojo> echoRows(RowsPojo p);
 }

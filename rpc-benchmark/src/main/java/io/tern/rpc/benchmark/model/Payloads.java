@@ -21,6 +21,22 @@ public final class Payloads {
                 "12 St James's Square", "London", "United Kingdom", List.of("mathematics", "engines", "poetry", "science"));
     }
 
+    /** A {@link BlobPojo} whose {@code byte[]} has {@code bytes} bytes (pseudo-random, fixed seed: gzip gains little). */
+    public static BlobPojo blob(int bytes) {
+        byte[] data = new byte[bytes];
+        new java.util.Random(bytes).nextBytes(data);
+        return new BlobPojo(4242L, "blob-" + bytes, data);
+    }
+
+    /** A {@link RowsPojo} of about {@code bytes} bytes with Protostuff: one 150-byte {@link SmallPojo} row per 150 bytes. */
+    public static RowsPojo rows(int bytes) {
+        List<SmallPojo> rows = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, bytes / 150); i++) {
+            rows.add(small(2_000_000_000L + i));
+        }
+        return new RowsPojo(4343L, rows);
+    }
+
     /** About 4 KB with Protostuff: a description, a score array and 22 small POJOs. */
     public static LargePojo large() {
         StringBuilder description = new StringBuilder();

@@ -16,6 +16,7 @@ import io.tern.rpc.transport.internal.MethodCodecs;
 
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The requests a Tern proxy sends for the benchmark calls, built the way the proxy builds them (service key, method
@@ -29,21 +30,59 @@ public final class WireSamples {
     private WireSamples() {
     }
 
-    /** {@code echo} or {@code pojo}. */
+    private static final Map<String, Object> ARGUMENTS = new ConcurrentHashMap<>();
+
+    /**
+     * The method of a call: {@code echo}, {@code pojo}, {@code bytes-SIZE} ({@link BlobPojo}) or {@code rows-SIZE}
+     * ({@link RowsPojo}), SIZE as {@code 1k}, {@code 16k}, {@code 256k}, {@code 4m} (binary units).
+     */
     public static Method method(String call) {
         try {
+            if (call.startsWith("bytes-")) {
+                size(call);
+                return EchoService.class.getMethod("echoBlob", BlobPojo.class);
+            }
+            if (call.startsWith("rows-")) {
+                size(call);
+                return EchoService.class.getMethod("echoRows", RowsPojo.class);
+            }
             return switch (call) {
                 case "echo" -> EchoService.class.getMethod("echo", String.class);
                 case "pojo" -> EchoService.class.getMethod("echoPojo", SmallPojo.class);
-                default -> throw new IllegalArgumentException("unknown call '" + call + "': use echo or pojo");
+                default -> throw new IllegalArgumentException("unknown call '" + call + "': use echo, pojo, bytes-SIZE or rows-SIZE");
             };
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** The payload size a size call names, in bytes. */
+    public static int size(String call) {
+        String s = call.substring(call.indexOf('-') + 1).toLowerCase(java.util.Locale.ROOT);
+        int unit = s.endsWith("k") ? 1024 : s.endsWith("m") ? 1024 * 1024 : 1;
+        try {
+            return Integer.parseInt(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad size in call '" + call + "': use e.g. bytes-16k or rows-4m", e);
+        }
+    }
+
+    /** The argument of a call: one shared instance per call name (the size payloads are built once). */
     public static Object argument(String call) {
-        return call.equals("echo") ? Payloads.ECHO_STRING : Payloads.small();
+        return ARGUMENTS.computeIfAbsent(call, c -> {
+            if (c.startsWith("bytes-")) {
+                return Payloads.blob(size(c));
+            }
+            if (c.startsWith("rows-")) {
+                return Payloads.rows(size(c));
+            }
+            return c.equals("echo") ? Payloads.ECHO_STRING : Payloads.small();
+        });
+    }
+
+    /** The serialized size of a call's argument with Protostuff (what one direction of a call carries, without header). */
+    public static int argumentBytes(String call) {
+        return serializedSize(Serializers.protostuff(), method(call).getParameterTypes()[0], argument(call));
     }
 
     /** The request as the proxy builds it. */
