@@ -7,21 +7,23 @@ import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.model.FrameworkModel;
 
-import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Dubbo consumer: a {@link ReferenceConfig} of {@link EchoService} by direct URL {@code dubbo://127.0.0.1:port} (no
  * registry), Dubbo's defaults (one shared connection, its default serialization, its consumer thread pool), the same
  * 10 s timeout as Tern's calls (Dubbo's default is 1 s). The interface returns {@code CompletableFuture}, so calls
  * are async; each slot issues its next call from the completion of the previous one, on whatever thread Dubbo
- * completes the future, as {@link TernLoad}'s slots do. The call's method is invoked reflectively on the proxy, so
- * every method of the interface works without code here.
+ * completes the future, as {@link TernLoad}'s slots do, through the same direct interface calls
+ * ({@link TernLoad#invoker}).
  */
 final class DubboLoad implements LoadTarget {
+    /** The first call also waits for Dubbo's connection, which on a busy machine can take seconds. */
+    private static final long VERIFY_SECONDS = 30;
     private final FrameworkModel framework;
     private final DubboBootstrap bootstrap;
     private final EchoService service;
@@ -51,17 +53,9 @@ final class DubboLoad implements LoadTarget {
     /** One call of {@code call}, checked to come back equal to its argument, so a broken peer cannot post numbers. */
     private void verify(String call) throws Exception {
         Object arg = WireSamples.argument(call);
-        Object echoed = invoke(WireSamples.method(call), new Object[]{arg}).get(10, TimeUnit.SECONDS);
+        Object echoed = TernLoad.invoker(call).apply(service).get(VERIFY_SECONDS, TimeUnit.SECONDS);
         if (!Objects.deepEquals(arg, echoed)) {
             throw new IllegalStateException("the Dubbo provider did not echo the " + call + " argument");
-        }
-    }
-
-    private CompletableFuture<?> invoke(Method m, Object[] args) {
-        try {
-            return (CompletableFuture<?>) m.invoke(service, args);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -72,28 +66,25 @@ final class DubboLoad implements LoadTarget {
         } catch (Exception e) {
             throw new IllegalStateException("Dubbo " + call + " call failed", e);
         }
-        Method m = WireSamples.method(call);
-        Object[] args = {WireSamples.argument(call)};
+        Function<EchoService, CompletableFuture<?>> invoke = TernLoad.invoker(call);
         for (int i = 0; i < concurrency; i++) {
-            new Slot(m, args, state).fire();
+            new Slot(invoke, state).fire();
         }
     }
 
     private final class Slot implements BiConsumer<Object, Throwable> {
-        private final Method method;
-        private final Object[] args;
+        private final Function<EchoService, CompletableFuture<?>> invoke;
         private final LoopState state;
         private long startNanos;
 
-        Slot(Method method, Object[] args, LoopState state) {
-            this.method = method;
-            this.args = args;
+        Slot(Function<EchoService, CompletableFuture<?>> invoke, LoopState state) {
+            this.invoke = invoke;
             this.state = state;
         }
 
         void fire() {
             startNanos = System.nanoTime();
-            invoke(method, args).whenComplete(this);
+            invoke.apply(service).whenComplete(this);
         }
 
         @Override
