@@ -4,8 +4,6 @@ import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.tern.rpc.benchmark.model.EchoService;
 import io.tern.rpc.protocol.serialize.DecodeBudget;
@@ -78,79 +76,93 @@ final class GrpcEchoMethods {
         return map;
     }
 
-    /** The arguments, each written with its parameter's codec. */
-    private static final class ArgsMarshaller implements MethodDescriptor.Marshaller<Object[]> {
-        private final ValueCodec[] codecs;
+    /**
+     * A message as Tern's codecs write it, in a heap buffer handed to gRPC without a further copy. Each marshaller
+     * starts its next buffer at about its last message's size, so a large message is not grown (and copied) in steps.
+     */
+    private abstract static class TernBytes<T> implements MethodDescriptor.Marshaller<T> {
+        private final String what;
+        /** Only a hint: racy on purpose. */
+        private int sizeHint = 256;
 
-        ArgsMarshaller(ValueCodec[] codecs) {
-            this.codecs = codecs;
+        TernBytes(String what) {
+            this.what = what;
         }
 
+        abstract void write(ByteBuf out, T value) throws Exception;
+
+        abstract T read(ByteBuf in) throws Exception;
+
         @Override
-        public InputStream stream(Object[] args) {
-            ByteBuf buf = ByteBufAllocator.DEFAULT.heapBuffer();
+        public final InputStream stream(T value) {
+            ByteBuf buf = Unpooled.buffer(sizeHint);
             try {
-                for (int i = 0; i < codecs.length; i++) {
-                    codecs[i].write(buf, args[i]);
-                }
-                return new BytesStream(ByteBufUtil.getBytes(buf));
+                write(buf, value);
             } catch (Exception e) {
-                throw new IllegalStateException("cannot encode the arguments", e);
-            } finally {
-                buf.release();
+                throw new IllegalStateException("cannot encode the " + what, e);
             }
+            int n = buf.readableBytes();
+            sizeHint = Math.max(256, n + n / 8);
+            return new BytesStream(buf.array(), buf.arrayOffset() + buf.readerIndex(), n);
         }
 
         @Override
-        public Object[] parse(InputStream stream) {
+        public final T parse(InputStream stream) {
             ByteBuf buf = Unpooled.wrappedBuffer(readAll(stream));
             long budget = DecodeBudget.open(buf.readableBytes());
             try {
-                Object[] args = new Object[codecs.length];
-                for (int i = 0; i < codecs.length; i++) {
-                    args[i] = codecs[i].read(buf);
-                }
-                return args;
+                return read(buf);
             } catch (Exception e) {
-                throw new IllegalStateException("cannot decode the arguments", e);
+                throw new IllegalStateException("cannot decode the " + what, e);
             } finally {
                 DecodeBudget.close(budget);
             }
         }
     }
 
+    /** The arguments, each written with its parameter's codec. */
+    private static final class ArgsMarshaller extends TernBytes<Object[]> {
+        private final ValueCodec[] codecs;
+
+        ArgsMarshaller(ValueCodec[] codecs) {
+            super("arguments");
+            this.codecs = codecs;
+        }
+
+        @Override
+        void write(ByteBuf out, Object[] args) throws Exception {
+            for (int i = 0; i < codecs.length; i++) {
+                codecs[i].write(out, args[i]);
+            }
+        }
+
+        @Override
+        Object[] read(ByteBuf in) throws Exception {
+            Object[] args = new Object[codecs.length];
+            for (int i = 0; i < codecs.length; i++) {
+                args[i] = codecs[i].read(in);
+            }
+            return args;
+        }
+    }
+
     /** The result value, written with the codec of the future's type argument. */
-    private static final class ValueMarshaller implements MethodDescriptor.Marshaller<Object> {
+    private static final class ValueMarshaller extends TernBytes<Object> {
         private final ValueCodec codec;
 
         ValueMarshaller(ValueCodec codec) {
+            super("result");
             this.codec = codec;
         }
 
         @Override
-        public InputStream stream(Object value) {
-            ByteBuf buf = ByteBufAllocator.DEFAULT.heapBuffer();
-            try {
-                codec.write(buf, value);
-                return new BytesStream(ByteBufUtil.getBytes(buf));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot encode the result", e);
-            } finally {
-                buf.release();
-            }
+        void write(ByteBuf out, Object value) throws Exception {
+            codec.write(out, value);
         }
 
         @Override
-        public Object parse(InputStream stream) {
-            ByteBuf buf = Unpooled.wrappedBuffer(readAll(stream));
-            long budget = DecodeBudget.open(buf.readableBytes());
-            try {
-                return codec.read(buf);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot decode the result", e);
-            } finally {
-                DecodeBudget.close(budget);
-            }
+        Object read(ByteBuf in) throws Exception {
+            return codec.read(in);
         }
     }
 
@@ -178,8 +190,8 @@ final class GrpcEchoMethods {
      * stream does), so the framer neither buffers nor copies the message piecewise.
      */
     private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
-        BytesStream(byte[] bytes) {
-            super(bytes);
+        BytesStream(byte[] bytes, int offset, int length) {
+            super(bytes, offset, length);
         }
 
         @Override
