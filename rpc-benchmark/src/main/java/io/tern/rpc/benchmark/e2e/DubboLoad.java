@@ -6,9 +6,11 @@ import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.model.FrameworkModel;
+import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -22,8 +24,7 @@ import java.util.function.Function;
  * ({@link TernLoad#invoker}).
  */
 final class DubboLoad implements LoadTarget {
-    /** The first call also waits for Dubbo's connection, which on a busy machine can take seconds. */
-    private static final long VERIFY_SECONDS = 30;
+    private static final long VERIFY_SECONDS = 60;
     private final FrameworkModel framework;
     private final DubboBootstrap bootstrap;
     private final EchoService service;
@@ -50,10 +51,26 @@ final class DubboLoad implements LoadTarget {
         }
     }
 
-    /** One call of {@code call}, checked to come back equal to its argument, so a broken peer cannot post numbers. */
+    /**
+     * One call of {@code call}, checked to come back equal to its argument, so a broken peer cannot post numbers.
+     * Retried on failure for up to {@link #VERIFY_SECONDS}: each try has Dubbo's 10 s timeout, and on a busy machine a
+     * fresh provider's first answers can take longer.
+     */
     private void verify(String call) throws Exception {
         Object arg = WireSamples.argument(call);
-        Object echoed = TernLoad.invoker(call).apply(service).get(VERIFY_SECONDS, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(VERIFY_SECONDS);
+        Object echoed;
+        while (true) {
+            try {
+                echoed = TernLoad.invoker(call).apply(service).get(WireSamples.TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+                break;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LoggerFactory.getLogger(DubboLoad.class).warn("Dubbo {} call failed, trying again: {}", call, e.getCause().toString());
+            }
+        }
         if (!Objects.deepEquals(arg, echoed)) {
             throw new IllegalStateException("the Dubbo provider did not echo the " + call + " argument");
         }
