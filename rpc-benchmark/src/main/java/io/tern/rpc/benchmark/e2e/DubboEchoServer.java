@@ -13,8 +13,10 @@ import org.apache.dubbo.rpc.model.FrameworkModel;
  * configuration (no Spring, no registry: the consumer connects by direct URL). Dubbo's defaults: its default
  * serialization, its server thread pool (fixed, 200 threads, all messages dispatched to it), one shared connection.
  * The service returns {@code CompletableFuture}s, so Dubbo treats every method as async on both sides. Settings that
- * are not Dubbo's defaults: host 127.0.0.1, a free port, and the QoS console off (its fixed port 22222 would clash
- * between the two JVMs; it serves no call).
+ * are not Dubbo's defaults: a free port and the QoS console off (its fixed port 22222 would clash between the two
+ * JVMs; it serves no call). Host 127.0.0.1 is asked for, but Dubbo takes a loopback host as "any host": it listens on
+ * 0.0.0.0 and advertises the machine's address, and its client swaps 127.0.0.1 for that address too
+ * ({@code NetUtils.filterLocalHost}), so a loopback-only Dubbo provider could not be reached by a Dubbo consumer.
  */
 final class DubboEchoServer implements AutoCloseable {
     private final FrameworkModel framework;

@@ -45,12 +45,14 @@ final class Peers {
         }
         if (modes.contains(DUBBO)) {
             sb.append("**Dubbo** (Apache Dubbo ").append(versionOf(org.apache.dubbo.config.ServiceConfig.class)).append(", dubbo protocol, API config, no Spring):"
-                    + " direct URL dubbo://127.0.0.1:port, no registry, Dubbo's defaults: its own default serialization"
-                    + " (not Protostuff: Dubbo's codec is part of its stack), fixed pool of 200 server threads with the `all`"
-                    + " dispatcher, one shared connection, NIO transport (Dubbo uses epoll only when asked), on the"
-                    + " class path's Netty ").append(nettyVersion())
-                    .append(". Not defaults: timeout 10 s like the others (Dubbo's is 1 s), QoS console off."
-                    + " Async through the interface's CompletableFuture methods.  \n");
+                    + " direct URL, no registry, Dubbo's defaults: Hessian2 serialization (Dubbo 3.3's default, prefer.serialization"
+                    + " hessian2,fastjson2; not Protostuff: Dubbo's codec is part of its stack, so its rows include it), fixed pool"
+                    + " of 200 server threads with the `all` dispatcher, one shared connection, NIO transport (Dubbo uses epoll only"
+                    + " when asked), on the class path's Netty ").append(nettyVersion())
+                    .append(". Not defaults: timeout 10 s like the others (Dubbo's is 1 s), QoS console off, the payload POJOs"
+                    + " implement Serializable (Hessian2 in Dubbo's strict mode refuses others). Dubbo swaps 127.0.0.1 for the host's"
+                    + " own address on both sides, so its provider listens on 0.0.0.0 and its connection goes to that address"
+                    + " (Linux routes it over loopback all the same). Async through the interface's CompletableFuture methods.  \n");
         }
         return sb.toString();
     }
