@@ -45,7 +45,12 @@ public final class ZooKeeperRegistry implements Registry {
         this.session = new ZooKeeperSession(address, config, layout, treeAcl);
         this.registrations = new ProviderRegistrations(session, address, config, layout, treeAcl, recheck);
         this.subscriptions = new ProviderSubscriptions(session, layout, recheck);
-        session.connect(registrations::connected, subscriptions::restartAll);
+        try {
+            session.connect(registrations::connected, subscriptions::restartAll);
+        } catch (RuntimeException e) {
+            recheck.shutdownNow(); // no registry to follow up for: do not leave its thread behind
+            throw e;
+        }
     }
 
     /** Never blocks: the state Curator last reported. */

@@ -54,8 +54,8 @@ final class ZooKeeperSession {
     }
 
     /**
-     * Starts the client and waits for the connection; closes it and fails naming the address when it does not come
-     * within the connect timeout. {@code onConnected} runs on every (re)connection, {@code onNewSession} after a
+     * Starts the client and waits for the connection; closes it and fails with a {@link RegistryUnavailableException}
+     * when it does not come within the connect timeout. {@code onConnected} runs on every (re)connection, {@code onNewSession} after a
      * reconnection that followed a session expiry; both on Curator's event thread.
      */
     void connect(Runnable onConnected, Runnable onNewSession) {
@@ -72,8 +72,7 @@ final class ZooKeeperSession {
         }
         if (!up) {
             client.close();
-            throw new RegistryException("cannot connect to ZooKeeper at " + address + " within " + config.connectTimeout().toMillis()
-                    + " ms (rpc.registry.connect-timeout): is it running and reachable?");
+            throw new RegistryUnavailableException(address.connectString(), config.connectTimeout());
         }
         connected = true;
         connectedSinceNanos = System.nanoTime() - emptyGraceNanos; // the first list may be empty: nothing was lost

@@ -118,11 +118,20 @@ class ZooKeeperRegistryTest {
     void unreachableZooKeeperFailsWithinTheConnectTimeoutNamingTheAddress() {
         RegistryConfig cfg = RegistryConfig.of("zookeeper://127.0.0.1:1").withConnectTimeout(Duration.ofMillis(800));
         long start = System.nanoTime();
-        RegistryException e = assertThrows(RegistryException.class, () -> Registries.create(cfg));
+        RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class, () -> Registries.create(cfg));
         long tookMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(e.getMessage().contains("zookeeper://127.0.0.1:1"), e.getMessage());
-        assertTrue(e.getMessage().contains("rpc.registry.connect-timeout"), e.getMessage());
+        assertEquals("ZooKeeper at 127.0.0.1:1 (rpc.registry.address) did not answer within 800 ms (rpc.registry.connect-timeout):"
+                + " is it running, and reachable from this host?", e.getMessage());
+        assertEquals("127.0.0.1:1", e.servers());
+        assertEquals(Duration.ofMillis(800), e.connectTimeout());
         assertTrue(tookMs < 5_000, "failed after " + tookMs + " ms");
+    }
+
+    @Test
+    void theConnectTimeoutIsShownAsAUserWouldWriteIt() {
+        assertEquals("500 ms", RegistryUnavailableException.readable(Duration.ofMillis(500)));
+        assertEquals("5 s", RegistryUnavailableException.readable(Duration.ofSeconds(5)));
+        assertEquals("1.5 s", RegistryUnavailableException.readable(Duration.ofMillis(1500)));
     }
 
     @Test

@@ -7,6 +7,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 class RpcConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<RpcConfigurationException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, RpcConfigurationException cause) {
+        if (cause instanceof UnknownRpcPropertiesException unknown) {
+            return new FailureAnalysis(cause.getMessage(), unknown.action(), cause);
+        }
         String action = cause.setting().startsWith("rpc.")
                 ? "Fix '" + cause.setting() + "' in application.properties (or the environment / command line)."
                 : "Fix " + cause.setting() + ".";

@@ -9,6 +9,8 @@ import io.tern.rpc.transport.TlsConfig;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 import java.util.Locale;
@@ -17,12 +19,19 @@ import java.util.Locale;
  * The {@code rpc.*} properties (SPEC §4) as Spring Boot binds them (and documents them in the generated configuration
  * metadata): the root settings here, one class per section. {@link #settings()} turns them into immutable
  * {@link RpcSettings}, each section validating its own properties; it runs once at start-up, so a bad value fails the
- * application's start with an {@link RpcConfigurationException} naming the property and the accepted values.
+ * application's start with an {@link RpcConfigurationException} naming the property and the accepted values. Before
+ * that, a name under {@code rpc.} that none of these properties binds fails it too (see {@link UnknownRpcProperties}).
  */
 @ConfigurationProperties("rpc")
-public class RpcProperties implements InitializingBean {
+public class RpcProperties implements InitializingBean, EnvironmentAware {
     /** Whether the Tern RPC auto-configuration is active at all. */
     private boolean enabled = true;
+
+    /**
+     * Whether a property under rpc. that Tern RPC does not know (a misspelling such as rpc.consumer.timout) fails
+     * start-up; false only logs a warning.
+     */
+    private boolean failOnUnknownProperties = true;
 
     /** Body codec of outgoing requests and the one a provider advertises: protostuff or kryo. */
     private String serialization = "protostuff";
@@ -54,8 +63,18 @@ public class RpcProperties implements InitializingBean {
     @NestedConfigurationProperty
     private final RpcSecurityProperties security = new RpcSecurityProperties();
 
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public void afterPropertiesSet() {
+        if (environment != null) {
+            UnknownRpcProperties.check(environment, failOnUnknownProperties);
+        }
         validate();
     }
 
@@ -114,6 +133,8 @@ public class RpcProperties implements InitializingBean {
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public boolean isFailOnUnknownProperties() { return failOnUnknownProperties; }
+    public void setFailOnUnknownProperties(boolean failOnUnknownProperties) { this.failOnUnknownProperties = failOnUnknownProperties; }
     public String getSerialization() { return serialization; }
     public void setSerialization(String serialization) { this.serialization = serialization; }
     public String getCompression() { return compression; }

@@ -180,7 +180,7 @@ class MisconfigurationTest {
             closedPort = s.getLocalPort();
         }
         assertMentions(startupFailure(GreetingApps.Consumer.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
-                "rpc.registry.connect-timeout=500ms"), "cannot connect to ZooKeeper", "rpc.registry.connect-timeout");
+                "rpc.registry.connect-timeout=500ms"), "did not answer within 500 ms (rpc.registry.connect-timeout)");
     }
 
     @Test
@@ -191,7 +191,7 @@ class MisconfigurationTest {
         }
         assertMentions(startupFailure(GreetingApps.Provider.class, "rpc.registry.address=zookeeper://127.0.0.1:" + closedPort,
                 "rpc.registry.connect-timeout=500ms", "rpc.server.port=0", "rpc.server.host=127.0.0.1"),
-                "cannot connect to ZooKeeper", "rpc.registry.connect-timeout");
+                "did not answer within 500 ms (rpc.registry.connect-timeout)");
     }
 
     @Test

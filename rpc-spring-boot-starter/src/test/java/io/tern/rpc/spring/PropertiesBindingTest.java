@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PropertiesBindingTest {
     static final String[] EVERY_PROPERTY = {
             "rpc.enabled=true",
+            "rpc.fail-on-unknown-properties=false",
             "rpc.serialization=kryo",
             "rpc.compression=gzip",
             "rpc.compression-threshold=2KB",
@@ -98,6 +99,7 @@ class PropertiesBindingTest {
         try (ConfigurableApplicationContext c = Apps.run(GreetingApps.Starter.class, EVERY_PROPERTY)) {
             RpcProperties p = c.getBean(RpcProperties.class);
             assertTrue(p.isEnabled());
+            assertFalse(p.isFailOnUnknownProperties());
             assertEquals("kryo", p.getSerialization());
             assertEquals("gzip", p.getCompression());
             assertEquals(DataSize.ofKilobytes(2), p.getCompressionThreshold());

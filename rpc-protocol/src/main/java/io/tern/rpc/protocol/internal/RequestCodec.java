@@ -29,7 +29,7 @@ final class RequestCodec {
 
     static ByteBuf encode(ByteBufAllocator alloc, int requestId, Serializer serializer, Compression compression,
                           RpcRequest request, ValueCodec[] argCodecs, byte[] prefix) throws Exception {
-        ByteBuf buf = alloc.ioBuffer(256);
+        ByteBuf buf = alloc.ioBuffer(256 + ValueCodec.sizeHint(argCodecs));
         try {
             int start = FrameHeader.begin(buf, MessageType.REQUEST, serializer.id(), FrameHeader.COMPRESS_NONE, requestId);
             if (prefix != null) {

@@ -28,7 +28,7 @@ final class ResponseCodec {
 
     static ByteBuf encode(ByteBufAllocator alloc, int requestId, Serializer serializer, Compression compression,
                           RpcResponse response, ValueCodec resultCodec) throws Exception {
-        ByteBuf buf = alloc.ioBuffer(128);
+        ByteBuf buf = alloc.ioBuffer(resultCodec == null || response.status() != Status.OK ? 128 : 128 + resultCodec.sizeHint());
         try {
             int start = FrameHeader.begin(buf, MessageType.RESPONSE, serializer.id(), FrameHeader.COMPRESS_NONE, requestId);
             buf.writeByte(response.status().code());

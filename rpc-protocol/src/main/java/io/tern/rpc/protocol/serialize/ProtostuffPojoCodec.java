@@ -22,6 +22,14 @@ final class ProtostuffPojoCodec implements ValueCodec {
 
     private final Class<?> pojo;
     private final Schema<Object> schema;
+    /**
+     * Set once a message of this class outgrew a 2-byte length prefix (16 KiB): from then on 4 bytes are reserved,
+     * so a large message is written in place instead of being moved behind a longer prefix on every call. A plain
+     * field: a thread that reads it late reserves 2 bytes once more, which is still correct.
+     */
+    private boolean wide;
+    /** The size of the last message written, as the next one's {@link #sizeHint()}; same benign race as {@link #wide}. */
+    private int lastSize;
 
     ProtostuffPojoCodec(Class<?> pojo, Schema<Object> schema) {
         this.pojo = pojo;
@@ -30,16 +38,27 @@ final class ProtostuffPojoCodec implements ValueCodec {
 
     @Override
     public void write(ByteBuf out, Object value) throws Exception {
-        // the message goes straight into the frame behind a 2-byte length, filled in once the size is known
+        // the message goes straight into the frame behind a 2- or 4-byte length, filled in once the size is known
         int lengthAt = out.writerIndex();
-        out.writeShort(0);
+        int prefix = wide ? 4 : 2;
+        out.writeZero(prefix);
         Scratch st = SCRATCH.get().take();
         try {
             schema.writeTo(st.output.use(out), value);
         } finally {
             st.release();
         }
-        writeLength(out, lengthAt, out.writerIndex() - lengthAt - 2);
+        int size = out.writerIndex() - lengthAt - prefix;
+        if (prefix == 2 && size >= 1 << 14) {
+            wide = true;
+        }
+        writeLength(out, lengthAt, prefix, size);
+        lastSize = size;
+    }
+
+    @Override
+    public int sizeHint() {
+        return lastSize + 4;
     }
 
     @Override
@@ -71,15 +90,21 @@ final class ProtostuffPojoCodec implements ValueCodec {
     }
 
     /**
-     * Fills in the length prefix reserved before a message: a 2-byte varint (for sizes under 128 a non-minimal
-     * one, which every varint reader decodes), or, rarely, a longer one with the message moved behind it.
+     * Fills in the {@code prefix} bytes (2 or 4) reserved before a message with its size as a varint of exactly that
+     * width (non-minimal for smaller sizes, which every varint reader decodes), or, when the size does not fit (once
+     * per class: see {@link #wide}), writes a minimal varint and moves the message behind it.
      */
-    static void writeLength(ByteBuf out, int lengthAt, int size) {
-        if (size < 1 << 14) {
+    static void writeLength(ByteBuf out, int lengthAt, int prefix, int size) {
+        if (prefix == 2 && size < 1 << 14) {
             out.setShort(lengthAt, ((size & 0x7F) | 0x80) << 8 | (size >>> 7));
             return;
         }
-        byte[] message = ByteBufUtil.getBytes(out, lengthAt + 2, size);
+        if (prefix == 4 && size < 1 << 28) {
+            out.setInt(lengthAt, ((size & 0x7F) | 0x80) << 24 | ((size >>> 7 & 0x7F) | 0x80) << 16
+                    | ((size >>> 14 & 0x7F) | 0x80) << 8 | size >>> 21);
+            return;
+        }
+        byte[] message = ByteBufUtil.getBytes(out, lengthAt + prefix, size);
         out.writerIndex(lengthAt);
         Varints.writeVarint(out, size);
         out.writeBytes(message);

@@ -110,6 +110,11 @@ final class TypedCodecs {
 
     private record Nullable(ValueCodec inner) implements ValueCodec {
         @Override
+        public int sizeHint() {
+            return 1 + inner.sizeHint();
+        }
+
+        @Override
         public void write(ByteBuf out, Object value) throws Exception {
             if (value == null) {
                 out.writeByte(0);

@@ -33,9 +33,13 @@ class ByteBufProtostuffOutputTest {
         try {
             codec.write(heap, value);
             codec.write(direct, value);
-            assertEquals(heap, direct, "heap and direct buffers get the same bytes");
+            // the second write of a message over 16 KiB reserves a 4-byte prefix (the first moved it behind a minimal
+            // varint): the prefixes may differ in width, never in value, and the message bytes are the same
+            ByteBuf directMessage = direct.duplicate();
+            assertEquals(expected.length, Varints.readVarint(directMessage), "length prefix, direct");
             int size = Varints.readVarint(heap);
             assertEquals(expected.length, size, "length prefix");
+            assertEquals(heap, directMessage, "heap and direct buffers get the same message bytes");
             assertArrayEquals(expected, ByteBufUtil.getBytes(heap), "message bytes of " + value);
             assertEquals(value, codec.read(direct), "read back from a direct buffer");
             assertFalse(direct.isReadable());
@@ -63,7 +67,7 @@ class ByteBufProtostuffOutputTest {
     }
 
     @Test
-    void aMessageOver16KiBGetsALongerLengthPrefix() throws Exception {
+    void aMessageOver16KiBGetsALongerLengthPrefixAndTheSameMessageBytes() throws Exception {
         String street = "x".repeat(20_000) + "🚀";
         assertSameBytesAsProtostuff(new TestPojos.Address(street, 7));
         assertSameBytesAsProtostuff(new TestPojos.Person(street, 1, new TestPojos.Address(street, 2), List.of(), Map.of(),

@@ -119,6 +119,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             reject(ctx, in, "a frame of " + length + " bytes has taken " + (now - partialSince) / 1_000_000 + " ms with "
                     + in.readableBytes() + " bytes in: slower than the minimum rate (rpc.server.frame-timeout "
                     + frameTimeoutNanos / 1_000_000 + " ms plus 1 s per rpc.server.min-frame-rate " + minRate + " bytes)");
+            return;
+        }
+        presize(in, length);
+    }
+
+    /**
+     * Grows the cumulation once to hold the whole frame, so a large frame is not copied into a buffer twice its size
+     * step after step as its reads arrive (Netty's merge cumulator then writes each read into the room made here).
+     * Only once a quarter of the frame is in: memory follows the bytes a peer really sent (at most 4x them, where
+     * doubling growth holds at most 2x), never a length it merely announced. Only a buffer no frame slice shares: a
+     * slice handed to another thread must not see its memory move.
+     */
+    private static void presize(ByteBuf in, int length) {
+        int missing = length - in.readableBytes();
+        if (missing > 0 && in.readableBytes() >= length / 4 && in.writableBytes() < missing
+                && in.refCnt() == 1 && !in.isReadOnly() && in.maxWritableBytes() >= missing) {
+            in.capacity(in.writerIndex() + missing); // exactly: ensureWritable would round 1 MiB + 16 up to 2 MiB
         }
     }
 

@@ -173,6 +173,81 @@ class FrameDecoderTest {
         assertNull(channel.readInbound());
     }
 
+    /**
+     * A 1 MiB frame arriving in 8 KiB pooled reads (as from a socket: growable buffers), followed in the last read by
+     * the start of the next frame: the cumulation is grown once to the frame's length when its header is in, and
+     * both frames come out intact, the first untouched while the second still accumulates.
+     */
+    @Test
+    void largeFrameInManyPooledReadsIsDecodedIntactAndTheNextOneToo() {
+        EmbeddedChannel big = new EmbeddedChannel(new FrameDecoder(2 << 20));
+        try {
+            byte[] body = new byte[1 << 20];
+            new java.util.Random(7).nextBytes(body);
+            byte[] second = frame(MessageType.REQUEST, 1, 0, 2, new byte[]{9, 8, 7});
+            byte[] wire = concat(frame(MessageType.REQUEST, 1, 0, 1, body), second);
+            int split = wire.length - second.length + 5; // the last read carries 5 bytes of the second frame
+            for (int at = 0; at < split; at += 8192) {
+                int n = Math.min(8192, split - at);
+                big.writeInbound(io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(n).writeBytes(wire, at, n));
+            }
+            Frame first = big.readInbound();
+            assertNotNull(first, "the large frame is complete");
+            try {
+                assertNull(big.readInbound());
+                big.writeInbound(io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(wire, split, wire.length - split));
+                Frame next = big.readInbound();
+                try {
+                    assertArrayEquals(body, bodyBytes(first));
+                    assertEquals(2, next.requestId());
+                    assertArrayEquals(new byte[]{9, 8, 7}, bodyBytes(next));
+                } finally {
+                    next.release();
+                }
+            } finally {
+                first.release();
+            }
+        } finally {
+            big.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * Memory follows the bytes a peer sent, not the length it announced: while a 1 MiB frame trickles in, the decoder
+     * never holds more than 4x the bytes received (plus a read's worth), and the frame still arrives intact.
+     */
+    @Test
+    void aLargeAnnouncedFrameCostsMemoryOnlyAsItsBytesArrive() {
+        io.netty.buffer.UnpooledByteBufAllocator alloc = new io.netty.buffer.UnpooledByteBufAllocator(true);
+        EmbeddedChannel big = new EmbeddedChannel(new FrameDecoder(2 << 20));
+        big.config().setAllocator(alloc);
+        try {
+            byte[] body = new byte[1 << 20];
+            new java.util.Random(3).nextBytes(body);
+            byte[] wire = frame(MessageType.REQUEST, 1, 0, 5, body);
+            int chunk = 16 * 1024;
+            for (int at = 0; at < wire.length; at += chunk) {
+                int n = Math.min(chunk, wire.length - at);
+                big.writeInbound(alloc.directBuffer(n).writeBytes(wire, at, n));
+                long received = at + n;
+                if (received < wire.length) {
+                    long held = alloc.metric().usedDirectMemory();
+                    assertTrue(held <= 4 * received + 2L * chunk, "after " + received + " of " + wire.length
+                            + " bytes the decoder holds " + held + " bytes");
+                }
+            }
+            Frame f = big.readInbound();
+            assertNotNull(f);
+            try {
+                assertArrayEquals(body, bodyBytes(f));
+            } finally {
+                f.release();
+            }
+        } finally {
+            big.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void twoFramesInOneBufferAreBothDecodedInOrder() {
         byte[] wire = concat(frame(MessageType.REQUEST, 1, 0, 1, new byte[]{10}),
