@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of Tern RPC against a raw Netty ceiling (issue 6). One command, one table, one plot.
+# End-to-end benchmark of Tern RPC against a raw Netty ceiling (issue 6) and, when asked, against gRPC and Dubbo
+# (issue 16). One command, one table, one plot.
 #
 #   bench/run.sh                 # full: 3 repeats x (5 s warm-up + 10 s measured) per row, 18 rows: ~15 min
 #   QUICK=1 bench/run.sh         # smoke run: 1 repeat x (2 s + 2 s) per row: ~1.5 min
@@ -23,7 +24,9 @@
 #                       connection, NIO; async through EchoService's CompletableFuture methods; timeout 10 s like the
 #                       others (Dubbo's default: 1 s); QoS console off. Dubbo binds 0.0.0.0 on the first free port from
 #                       20880 and its client swaps 127.0.0.1 for the host's own address (Linux routes it over loopback)
-#          gRPC has its own shaded Netty; Dubbo runs on Tern's Netty 4.2 (its netty-all 4.1 is excluded).
+#          gRPC has its own shaded Netty; Dubbo runs on Tern's Netty 4.2 (its netty-all 4.1 is excluded). The peers
+#          serve every EchoService method, so every call below runs on them too (each call kind is first checked to
+#          come back equal to its argument); their settings are printed above the table.
 #   calls: echo (CompletableFuture<String> echo(String)) and pojo (a ~150-byte POJO echoed), Protostuff
 #   C:     1, 32, 128
 # Throughput and p50/p90/p99/p99.9 come from HdrHistogram; CPU time, allocated bytes and GCs from both processes.
