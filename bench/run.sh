@@ -26,7 +26,9 @@
 #                       20880 and its client swaps 127.0.0.1 for the host's own address (Linux routes it over loopback)
 #          gRPC has its own shaded Netty; Dubbo runs on Tern's Netty 4.2 (its netty-all 4.1 is excluded). The peers
 #          serve every EchoService method, so every call below runs on them too (each call kind is first checked to
-#          come back equal to its argument); their settings are printed above the table.
+#          come back equal to its argument); their settings are printed above the table. They carry much more code
+#          per call than Tern, so give every fresh provider a long JIT warm-up: `bench/run.sh --jvm-warmup 30` (with
+#          the default 5 s, grpc-direct measured 1-3k ops/s at C=128 on 2 cores; after 30 s, 19k)
 #   calls: echo (CompletableFuture<String> echo(String)) and pojo (a ~150-byte POJO echoed), Protostuff
 #   C:     1, 32, 128
 # Throughput and p50/p90/p99/p99.9 come from HdrHistogram; CPU time, allocated bytes and GCs from both processes.
