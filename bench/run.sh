@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of Tern RPC against a raw Netty ceiling (issue 6). One command, one table, one plot.
+# End-to-end benchmark of Tern RPC against a raw Netty ceiling (issue 6) and, when asked, against gRPC and Dubbo
+# (issue 16). One command, one table, one plot.
 #
 #   bench/run.sh                 # full: 3 repeats x (5 s warm-up + 10 s measured) per row, 18 rows: ~15 min
 #   QUICK=1 bench/run.sh         # smoke run: 1 repeat x (2 s + 2 s) per row: ~1.5 min
@@ -12,6 +13,22 @@
 #   modes: raw-netty    plain Netty echoing the exact Tern request frame (16-byte header + Protostuff body): the ceiling
 #          tern-default Tern, service exported in EXECUTOR mode (methods on the business executor)
 #          tern-direct  Tern, service exported in DIRECT mode (methods on the I/O thread)
+#   peers (issue 16; not in the default MODES, ask for them: MODES=raw-netty,tern-default,tern-direct,grpc,grpc-direct,dubbo):
+#          grpc         gRPC-java 1.85.1 (grpc-netty-shaded), one plaintext ManagedChannel, async unary calls, gRPC's
+#                       default server and channel executors; hand-written MethodDescriptors (no protoc) whose
+#                       marshallers carry Tern's own Protostuff bytes, so the rows compare RPC stacks, not codecs;
+#                       10 s deadline like Tern's calls, max message 8 MiB (Tern's frame limit; gRPC's default is 4 MiB)
+#          grpc-direct  the same with directExecutor() on the server and on the channel (like tern-direct)
+#          dubbo        Apache Dubbo 3.3.6, dubbo protocol, API config (no Spring), direct URL, no registry, Dubbo's
+#                       defaults: Hessian2 serialization, fixed pool of 200 server threads (dispatcher all), one shared
+#                       connection, NIO; async through EchoService's CompletableFuture methods; timeout 10 s like the
+#                       others (Dubbo's default: 1 s); QoS console off. Dubbo binds 0.0.0.0 on the first free port from
+#                       20880 and its client swaps 127.0.0.1 for the host's own address (Linux routes it over loopback)
+#          gRPC has its own shaded Netty; Dubbo runs on Tern's Netty 4.2 (its netty-all 4.1 is excluded). The peers
+#          serve every EchoService method, so every call below runs on them too (each call kind is first checked to
+#          come back equal to its argument); their settings are printed above the table. They carry much more code
+#          per call than Tern, so give every fresh provider a long JIT warm-up: `bench/run.sh --jvm-warmup 30` (with
+#          the default 5 s, grpc-direct measured 1-3k ops/s at C=128 on 2 cores; after 30 s, 19k)
 #   calls: echo (CompletableFuture<String> echo(String)) and pojo (a ~150-byte POJO echoed), Protostuff
 #   C:     1, 32, 128
 # Throughput and p50/p90/p99/p99.9 come from HdrHistogram; CPU time, allocated bytes and GCs from both processes.

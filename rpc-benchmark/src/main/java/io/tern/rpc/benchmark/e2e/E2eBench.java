@@ -32,16 +32,24 @@ import java.util.function.ToDoubleFunction;
  * {@code tern-observed} (tern-default with Micrometer Observations on both sides, metrics only; {@code tern-observed-nop}: with a handler that does nothing; {@code tern-observed-nolt}: the meter handler without its LongTaskTimer; {@code tern-observed-default}: Micrometer's default meter handler; see {@link Observed}),
  * all Protostuff. Calls: {@code echo} ({@code echo(String)}) and {@code pojo} (a ~150-byte POJO echoed).
  *
+ * <p>Peers (issue 16, {@link Peers}), measured by the same loop against the same provider implementation:
+ * {@code grpc} (grpc-java 1.85.1, grpc-netty-shaded, one plaintext channel, default server and channel executors),
+ * {@code grpc-direct} (the same with {@code directExecutor()} on server and channel), both with hand-written unary
+ * method descriptors whose marshallers carry Tern's own Protostuff bytes ({@link GrpcEchoMethods}), and
+ * {@code dubbo} (Apache Dubbo 3.3.6, dubbo protocol, API config, direct URL, no registry, Dubbo's defaults: Hessian2,
+ * 200 fixed server threads, one shared connection; {@link DubboEchoServer}, {@link DubboLoad}). All peers run on
+ * this class path: gRPC brings its own shaded Netty, Dubbo runs on Tern's Netty 4.2.
+ *
  * <p>Prints one Markdown table (medians of the repeats; every Tern row also as a ratio to the ceiling at the same
  * call and C), writes it with the machine facts to {@code --out}, one percentile distribution per row to
  * {@code --hgrm-dir}, and a latency-by-percentile plot to {@code --png}.
  *
  * <p>Over 250 lines: a command-line tool whose option parsing, process handling and report are read top to bottom
- * (its load loops are {@link TernLoad} and {@link RawNettyLoad}).
+ * (its load loops are {@link TernLoad}, {@link RawNettyLoad}, {@link GrpcLoad} and {@link DubboLoad}).
  *
  * <pre>
  * --warmup S (5) --measure S (10) --jvm-warmup S (= warmup; per fresh provider, both calls at C=32) --repeats N (3) --concurrency 1,32,128 --calls echo,pojo
- * --modes raw-netty,tern-default,tern-direct[,tern-observed,tern-observed-nop,tern-observed-nolt,tern-observed-default] --provider-jvm "-Xms512m -Xmx512m" --label TEXT
+ * --modes raw-netty,tern-default,tern-direct[,tern-observed,tern-observed-nop,tern-observed-nolt,tern-observed-default,grpc,grpc-direct,dubbo] --provider-jvm "-Xms512m -Xmx512m" --label TEXT
  * --out bench/results/e2e-latest.md --png bench/results/latency-latest.png --hgrm-dir bench/results/hgrm
  * </pre>
  */
@@ -79,7 +87,8 @@ public final class E2eBench {
         concurrencies = Arrays.stream(opts.getOrDefault("concurrency", "1,32,128").split(",")).map(Integer::parseInt).toList();
         providerJvm = List.of(opts.getOrDefault("provider-jvm", "-Xms512m -Xmx512m").trim().split("\\s+"));
         for (String m : modes) {
-            if (!List.of(CEILING, "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE).contains(m)) {
+            if (!List.of(CEILING, "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE).contains(m)
+                    && !Peers.isPeer(m)) {
                 throw new IllegalArgumentException("unknown mode " + m);
             }
         }
@@ -114,7 +123,7 @@ public final class E2eBench {
         for (int r = 1; r <= repeats; r++) {
             for (String mode : modes) {
                 try (ProviderProcess provider = new ProviderProcess(mode, providerJvm);
-                     LoadTarget load = mode.equals(CEILING) ? new RawNettyLoad(provider.port()) : new TernLoad(provider.port(), mode)) {
+                     LoadTarget load = load(mode, provider.port())) {
                     // fresh JVMs: get both calls' paths compiled before the first measured configuration, so the
                     // first row of a process does not pay for the JIT that later rows get for free
                     int warmC = Math.min(32, concurrencies.stream().mapToInt(Integer::intValue).max().orElse(32));
@@ -149,6 +158,13 @@ public final class E2eBench {
         Path png = Path.of(opts.getOrDefault("png", "bench/results/latency-latest.png"));
         writePlot(png, loadStart, loadEnd);
         System.err.println("wrote " + out + ", " + png);
+    }
+
+    private static LoadTarget load(String mode, int port) throws Exception {
+        if (mode.equals(CEILING)) {
+            return new RawNettyLoad(port);
+        }
+        return Peers.isPeer(mode) ? Peers.load(mode, port) : new TernLoad(port, mode);
     }
 
     private RunResult measure(LoadTarget load, ProviderProcess provider, String call, int c) throws Exception {
@@ -243,6 +259,10 @@ public final class E2eBench {
             }
         }
         sb.append("MB/s: ops/s × the argument's serialized size (one direction; the answer carries as much back).\n\n");
+        sb.append(Peers.notes(modes));
+        if (modes.stream().anyMatch(Peers::isPeer)) {
+            sb.append('\n');
+        }
 
         sb.append("| mode | call | C | ops/s | MB/s | % of ceiling | p50 µs | p90 µs | p99 µs | p99.9 µs | p50 × ceiling | CPU µs/call (cons + prov) | alloc B/call (cons + prov) | GCs (cons/prov) |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

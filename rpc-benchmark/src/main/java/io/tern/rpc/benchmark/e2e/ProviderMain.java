@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The provider process of the end-to-end benchmark, started by {@link E2eBench}. Usage:
- * {@code ProviderMain raw-netty|tern-default|tern-direct|tern-observed|tern-observed-nop|tern-observed-nolt}. Binds 127.0.0.1 on a free port and prints
+ * {@code ProviderMain raw-netty|tern-default|tern-direct|tern-observed|tern-observed-nop|tern-observed-nolt|grpc|grpc-direct|dubbo}
+ * (the last three: the peers, see {@link Peers}). Binds 127.0.0.1 on a free port and prints
  * {@code PORT <n>} on stdout, then answers commands read from stdin, one per line:
  * {@code STATS} prints {@code STATS <cpu ns> <allocated bytes> <gc count> <gc ms>} for this process;
  * {@code QUIT} (or end of stdin: the consumer died) stops the server and exits.
@@ -51,7 +52,7 @@ public final class ProviderMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: ProviderMain raw-netty|tern-default|tern-direct|tern-observed|tern-observed-nop|tern-observed-nolt");
+            System.err.println("usage: ProviderMain raw-netty|tern-default|tern-direct|tern-observed|tern-observed-nop|tern-observed-nolt|grpc|grpc-direct|dubbo");
             System.exit(2);
         }
         AutoCloseable server;
@@ -73,6 +74,17 @@ public final class ProviderMain {
                 s.start();
                 server = s;
                 port = s.port();
+            }
+            case Peers.GRPC, Peers.GRPC_DIRECT -> {
+                GrpcEchoServer s = new GrpcEchoServer(new EchoServiceImpl(), args[0].equals(Peers.GRPC_DIRECT));
+                server = s;
+                port = s.port();
+            }
+            case Peers.DUBBO -> {
+                DubboEchoServer s = new DubboEchoServer(new EchoServiceImpl());
+                server = s;
+                port = s.port();
+                System.err.println("dubbo provider exported " + s.url());
             }
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }

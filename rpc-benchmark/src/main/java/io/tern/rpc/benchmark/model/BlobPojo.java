@@ -1,10 +1,14 @@
 package io.tern.rpc.benchmark.model;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
 /** The byte-array payload of the size benchmarks: a few header fields and one {@code byte[]} (see {@link Payloads#blob(int)}). */
-public class BlobPojo {
+public class BlobPojo implements Serializable {
+    /** Serializable only for the Dubbo peer (its default Hessian2 refuses other classes); Tern's codecs ignore it. */
+    private static final long serialVersionUID = 1L;
+
     private long id;
     private String name;
     private byte[] data;

@@ -1,5 +1,6 @@
 package io.tern.rpc.benchmark.model;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,7 +8,10 @@ import java.util.Objects;
  * The many-fields payload of the size benchmarks: a list of {@link SmallPojo} rows (11 fields each, about 150 bytes
  * with Protostuff), so the codec works field by field instead of copying one array (see {@link Payloads#rows(int)}).
  */
-public class RowsPojo {
+public class RowsPojo implements Serializable {
+    /** Serializable only for the Dubbo peer (its default Hessian2 refuses other classes); Tern's codecs ignore it. */
+    private static final long serialVersionUID = 1L;
+
     private long id;
     private List<SmallPojo> rows;
 

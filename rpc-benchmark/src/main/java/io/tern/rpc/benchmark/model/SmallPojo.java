@@ -1,10 +1,16 @@
 package io.tern.rpc.benchmark.model;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
-/** The small POJO of the benchmarks: about 150 bytes with Protostuff (see {@link Payloads#small()}). */
-public class SmallPojo {
+/**
+ * The small POJO of the benchmarks: about 150 bytes with Protostuff (see {@link Payloads#small()}). Serializable only
+ * for the Dubbo peer: Dubbo 3.3's default Hessian2 codec refuses classes that are not (Tern's codecs ignore it).
+ */
+public class SmallPojo implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private long id;
     private int quantity;
     private double price;
