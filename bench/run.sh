@@ -22,8 +22,11 @@
 #          dubbo        Apache Dubbo 3.3.6, dubbo protocol, API config (no Spring), direct URL, no registry, Dubbo's
 #                       defaults: Hessian2 serialization, fixed pool of 200 server threads (dispatcher all), one shared
 #                       connection, NIO; async through EchoService's CompletableFuture methods; timeout 10 s like the
-#                       others (Dubbo's default: 1 s); QoS console off. Dubbo binds 0.0.0.0 on the first free port from
-#                       20880 and its client swaps 127.0.0.1 for the host's own address (Linux routes it over loopback)
+#                       others (Dubbo's default: 1 s); QoS console off. Dubbo refuses to bind a loopback address (it
+#                       takes 127.x for "any host" and binds 0.0.0.0, and its client swaps 127.0.0.1 for the host's
+#                       own address), so when MODES has dubbo this script runs the whole benchmark (both JVMs) in a
+#                       private network namespace whose only interface is loopback (`unshare -n`, needs root or
+#                       CAP_SYS_ADMIN); without it, it stops and says so rather than open a port on every interface
 #          gRPC has its own shaded Netty; Dubbo runs on Tern's Netty 4.2 (its netty-all 4.1 is excluded). The peers
 #          serve every EchoService method, so every call below runs on them too (each call kind is first checked to
 #          come back equal to its argument); their settings are printed above the table. They carry much more code
@@ -79,8 +82,19 @@ LABEL="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) (plus un
 [[ "${QUICK:-0}" == 1 ]] && LABEL="$LABEL · QUICK run"
 mkdir -p bench/results
 
+# Dubbo cannot be told to bind 127.0.0.1 only: give its runs a network namespace with nothing but loopback in it
+NETNS=()
+if [[ ",$MODES," == *,dubbo,* ]]; then
+  if unshare -n true 2>/dev/null; then
+    NETNS=(unshare -n sh -c 'ip link set lo up && exec "$0" "$@"')
+  else
+    echo "MODES has dubbo, which binds every interface; this script runs it only in a loopback-only network namespace," >&2
+    echo "and 'unshare -n' is not permitted here (needs root or CAP_SYS_ADMIN). Leave dubbo out of MODES." >&2
+    exit 2
+  fi
+fi
 # shellcheck disable=SC2086
-java $CONSUMER_JVM -Djava.awt.headless=true -cp "$CP" io.tern.rpc.benchmark.e2e.E2eBench \
+"${NETNS[@]}" java $CONSUMER_JVM -Djava.awt.headless=true -cp "$CP" io.tern.rpc.benchmark.e2e.E2eBench \
   --warmup "$WARMUP" --measure "$MEASURE" --repeats "$REPEATS" \
   --modes "$MODES" --calls "$CALLS" --concurrency "$CONCURRENCY" \
   --provider-jvm "$PROVIDER_JVM" --label "$LABEL" \
