@@ -1,7 +1,7 @@
 package io.tern.rpc.benchmark.conns;
 
+import io.tern.rpc.benchmark.model.ImmediateEcho;
 import io.tern.rpc.benchmark.model.EchoService;
-import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.transport.ExportedService;
 import io.tern.rpc.transport.ServerConfig;
 import io.tern.rpc.transport.TransportServer;
@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A provider process: {@code ProviderNode <servers> <io-threads, 0 = default>} starts that many real
@@ -26,18 +25,6 @@ public final class ProviderNode {
     private ProviderNode() {
     }
 
-    /** Answers at once with a completed future. */
-    static final class Echo implements EchoService {
-        @Override
-        public CompletableFuture<String> echo(String s) {
-            return CompletableFuture.completedFuture(s);
-        }
-
-        @Override
-        public CompletableFuture<SmallPojo> echoPojo(SmallPojo p) {
-            return CompletableFuture.completedFuture(p);
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         int count = Integer.parseInt(args[0]);
@@ -52,7 +39,7 @@ public final class ProviderNode {
                     b.ioThreads(ioThreads);
                 }
                 TransportServer s = new TransportServer(b.build());
-                s.export(ExportedService.of(EchoService.class, new Echo(), "", "", ExportedService.ExecutionMode.EXECUTOR));
+                s.export(ExportedService.of(EchoService.class, new ImmediateEcho(), "", "", ExportedService.ExecutionMode.EXECUTOR));
                 servers.add(s.start());
                 ports.add(String.valueOf(s.port()));
             }

@@ -1,9 +1,7 @@
 package io.tern.rpc.benchmark.e2e;
 
-import io.tern.rpc.benchmark.model.BlobPojo;
+import io.tern.rpc.benchmark.model.ImmediateEcho;
 import io.tern.rpc.benchmark.model.EchoService;
-import io.tern.rpc.benchmark.model.RowsPojo;
-import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.cluster.observation.RpcObservations;
 import io.tern.rpc.transport.ExportedService;
 import io.tern.rpc.transport.TransportServer;
@@ -13,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The provider process of the end-to-end benchmark, started by {@link E2eBench}. Usage:
@@ -27,28 +24,6 @@ public final class ProviderMain {
     private ProviderMain() {
     }
 
-    /** The benchmark service: answers at once with a completed future. */
-    static final class EchoServiceImpl implements EchoService {
-        @Override
-        public CompletableFuture<String> echo(String s) {
-            return CompletableFuture.completedFuture(s);
-        }
-
-        @Override
-        public CompletableFuture<SmallPojo> echoPojo(SmallPojo p) {
-            return CompletableFuture.completedFuture(p);
-        }
-
-        @Override
-        public CompletableFuture<BlobPojo> echoBlob(BlobPojo p) {
-            return CompletableFuture.completedFuture(p);
-        }
-
-        @Override
-        public CompletableFuture<RowsPojo> echoRows(RowsPojo p) {
-            return CompletableFuture.completedFuture(p);
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
@@ -70,18 +45,18 @@ public final class ProviderMain {
                 if (Observed.observed(args[0])) {
                     s.filter(RpcObservations.server(Observed.registry(args[0])));
                 }
-                s.export(ExportedService.of(EchoService.class, new EchoServiceImpl(), "", "", mode));
+                s.export(ExportedService.of(EchoService.class, new ImmediateEcho(), "", "", mode));
                 s.start();
                 server = s;
                 port = s.port();
             }
             case Peers.GRPC, Peers.GRPC_DIRECT -> {
-                GrpcEchoServer s = new GrpcEchoServer(new EchoServiceImpl(), args[0].equals(Peers.GRPC_DIRECT));
+                GrpcEchoServer s = new GrpcEchoServer(new ImmediateEcho(), args[0].equals(Peers.GRPC_DIRECT));
                 server = s;
                 port = s.port();
             }
             case Peers.DUBBO -> {
-                DubboEchoServer s = new DubboEchoServer(new EchoServiceImpl());
+                DubboEchoServer s = new DubboEchoServer(new ImmediateEcho());
                 server = s;
                 port = s.port();
                 System.err.println("dubbo provider exported " + s.url());

@@ -1,5 +1,6 @@
 package io.tern.rpc.benchmark.jmh;
 
+import io.tern.rpc.benchmark.model.ImmediateEcho;
 import io.tern.rpc.benchmark.model.EchoService;
 import io.tern.rpc.cluster.Reference;
 import io.tern.rpc.transport.ClientConfig;
@@ -22,7 +23,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,17 +53,6 @@ public class CallSiteBench {
         }
     }
 
-    static final class Echo implements EchoService {
-        @Override
-        public CompletableFuture<String> echo(String s) {
-            return CompletableFuture.completedFuture(s);
-        }
-
-        @Override
-        public CompletableFuture<io.tern.rpc.benchmark.model.SmallPojo> echoPojo(io.tern.rpc.benchmark.model.SmallPojo p) {
-            return CompletableFuture.completedFuture(p);
-        }
-    }
 
     /** A provider on loopback and a reference to it, for {@link #asyncCall} only: the captures need no server. */
     @State(Scope.Thread)
@@ -75,7 +64,7 @@ public class CallSiteBench {
         @Setup(Level.Trial)
         public void setUp(CallSiteBench bench) throws Exception {
             server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).build());
-            server.export(ExportedService.of(EchoService.class, new Echo(), "", "", ExportedService.ExecutionMode.DIRECT));
+            server.export(ExportedService.of(EchoService.class, new ImmediateEcho(), "", "", ExportedService.ExecutionMode.DIRECT));
             server.start();
             client = new TransportClient(ClientConfig.defaults());
             service = Reference.to(EchoService.class).address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(5))
