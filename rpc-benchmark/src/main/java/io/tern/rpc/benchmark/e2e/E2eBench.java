@@ -49,7 +49,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * --warmup S (5) --measure S (10) --jvm-warmup S (= warmup; per fresh provider, both calls at C=32) --repeats N (3) --concurrency 1,32,128 --calls echo,pojo
- * --modes raw-netty,tern-default,tern-direct[,tern-observed,tern-observed-nop,tern-observed-nolt,tern-observed-default,grpc,grpc-direct,dubbo] --provider-jvm "-Xms512m -Xmx512m" --label TEXT
+ * --modes raw-netty,tern-default,tern-direct[,tern-gzip (tern-default with gzip over 1 KiB both ways),tern-observed,tern-observed-nop,tern-observed-nolt,tern-observed-default,grpc,grpc-direct,dubbo] --provider-jvm "-Xms512m -Xmx512m" --label TEXT
  * --out bench/results/e2e-latest.md --png bench/results/latency-latest.png --hgrm-dir bench/results/hgrm
  * </pre>
  */
@@ -87,7 +87,7 @@ public final class E2eBench {
         concurrencies = Arrays.stream(opts.getOrDefault("concurrency", "1,32,128").split(",")).map(Integer::parseInt).toList();
         providerJvm = List.of(opts.getOrDefault("provider-jvm", "-Xms512m -Xmx512m").trim().split("\\s+"));
         for (String m : modes) {
-            if (!List.of(CEILING, "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE).contains(m)
+            if (!List.of(CEILING, "tern-default", "tern-direct", TernLoad.GZIP_MODE, Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE).contains(m)
                     && !Peers.isPeer(m)) {
                 throw new IllegalArgumentException("unknown mode " + m);
             }

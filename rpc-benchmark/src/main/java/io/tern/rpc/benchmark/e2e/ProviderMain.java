@@ -3,6 +3,7 @@ package io.tern.rpc.benchmark.e2e;
 import io.tern.rpc.benchmark.model.ImmediateEcho;
 import io.tern.rpc.benchmark.model.EchoService;
 import io.tern.rpc.cluster.observation.RpcObservations;
+import io.tern.rpc.protocol.Compression;
 import io.tern.rpc.transport.ExportedService;
 import io.tern.rpc.transport.TransportServer;
 import io.tern.rpc.transport.ServerConfig;
@@ -14,7 +15,7 @@ import java.time.Duration;
 
 /**
  * The provider process of the end-to-end benchmark, started by {@link E2eBench}. Usage:
- * {@code ProviderMain raw-netty|tern-default|tern-direct|tern-observed|tern-observed-nop|tern-observed-nolt|grpc|grpc-direct|dubbo}
+ * {@code ProviderMain raw-netty|tern-default|tern-direct|tern-gzip|tern-observed|tern-observed-nop|tern-observed-nolt|grpc|grpc-direct|dubbo}
  * (the last three: the peers, see {@link Peers}). Binds 127.0.0.1 on a free port and prints
  * {@code PORT <n>} on stdout, then answers commands read from stdin, one per line:
  * {@code STATS} prints {@code STATS <cpu ns> <allocated bytes> <gc count> <gc ms>} for this process;
@@ -27,7 +28,7 @@ public final class ProviderMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: ProviderMain raw-netty|tern-default|tern-direct|tern-observed|tern-observed-nop|tern-observed-nolt|grpc|grpc-direct|dubbo");
+            System.err.println("usage: ProviderMain raw-netty|tern-default|tern-direct|tern-gzip|tern-observed|tern-observed-nop|tern-observed-nolt|grpc|grpc-direct|dubbo");
             System.exit(2);
         }
         AutoCloseable server;
@@ -38,10 +39,11 @@ public final class ProviderMain {
                 server = s;
                 port = s.port();
             }
-            case "tern-default", "tern-direct", Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE -> {
+            case "tern-default", "tern-direct", TernLoad.GZIP_MODE, Observed.MODE, Observed.NOP_MODE, Observed.NO_LTT_MODE, Observed.DEFAULT_HANDLER_MODE -> {
                 ExportedService.ExecutionMode mode = args[0].equals("tern-direct")
                         ? ExportedService.ExecutionMode.DIRECT : ExportedService.ExecutionMode.EXECUTOR;
-                TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofSeconds(1)).build());
+                TransportServer s = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofSeconds(1))
+                        .compression(args[0].equals(TernLoad.GZIP_MODE) ? Compression.gzip(Compression.DEFAULT_THRESHOLD) : Compression.NONE).build());
                 if (Observed.observed(args[0])) {
                     s.filter(RpcObservations.server(Observed.registry(args[0])));
                 }

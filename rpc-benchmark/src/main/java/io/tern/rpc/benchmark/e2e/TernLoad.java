@@ -22,6 +22,9 @@ import java.util.function.Function;
  * future completes on the client I/O thread and the slot issues its next call right there, without a hand-off.
  */
 final class TernLoad implements LoadTarget {
+    /** tern-default with gzip for bodies of 1 KiB or more, requests and responses. */
+    static final String GZIP_MODE = "tern-gzip";
+
     private final TransportClient client;
     private final EchoService service;
 
@@ -30,6 +33,9 @@ final class TernLoad implements LoadTarget {
         client = new TransportClient(ClientConfig.defaults());
         Reference<EchoService> reference = Reference.to(EchoService.class).address("127.0.0.1:" + port)
                 .timeout(Duration.ofMillis(WireSamples.TIMEOUT_MILLIS));
+        if (mode.equals(GZIP_MODE)) {
+            reference.compression(io.tern.rpc.protocol.Compression.gzip(io.tern.rpc.protocol.Compression.DEFAULT_THRESHOLD));
+        }
         if (Observed.observed(mode)) {
             reference.filter(RpcObservations.client(Observed.registry(mode)));
         }
