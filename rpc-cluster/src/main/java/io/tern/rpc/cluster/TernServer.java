@@ -170,13 +170,11 @@ public final class TernServer implements AutoCloseable {
     }
 
     private void unregisterAll() {
-        if (registry != null) {
-            for (ProviderInfo info : registered) {
-                try {
-                    registry.unregister(info);
-                } catch (RuntimeException e) {
-                    log.warn("Could not unregister {}: {}", info.address(), e.toString());
-                }
+        if (registry != null && !registered.isEmpty()) {
+            try {
+                registry.unregisterAll(List.copyOf(registered)); // together: consumers see every service go at once
+            } catch (RuntimeException e) {
+                log.warn("Could not unregister {}: {}", registered.get(0).address(), e.toString());
             }
         }
         registered.clear();

@@ -58,4 +58,38 @@ class GivenRegistryTest {
             }
         }
     }
+
+    @Test
+    void closeWithdrawsEveryServiceInOneCallWhileStillServing() {
+        // a provider of many services: consumers should see them all go at once, and before it stops accepting
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<TernServer> server = new AtomicReference<>();
+        InMemoryRegistry registry = new InMemoryRegistry() {
+            @Override
+            public synchronized void unregister(ProviderInfo provider) {
+                seen.add("unregister " + provider.serviceKey());
+                super.unregister(provider);
+            }
+
+            @Override
+            public synchronized void unregisterAll(java.util.Collection<ProviderInfo> providers) {
+                seen.add("unregisterAll " + providers.size() + (server.get().isServing() ? " while serving" : " after serving"));
+                for (ProviderInfo p : providers) {
+                    super.unregister(p);
+                }
+            }
+        };
+        TernServer s = new TernServer(ServerConfig.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ofMillis(500)).build(),
+                registry, "127.0.0.1");
+        server.set(s);
+        for (int i = 0; i < 20; i++) {
+            s.export(ServiceExport.of(Greeter.class, new GreeterImpl()).version("1." + i));
+        }
+        s.start();
+        s.close();
+        assertEquals(List.of("unregisterAll 20 while serving"), seen);
+        AtomicReference<List<ProviderInfo>> listed = new AtomicReference<>();
+        registry.subscribe(Greeter.class.getName() + ":1.7", listed::set).close();
+        assertEquals(List.of(), listed.get(), "the closed server unregistered itself");
+    }
 }

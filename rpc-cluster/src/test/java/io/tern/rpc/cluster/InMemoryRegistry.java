@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A registry held in memory, for tests: lists are delivered on the caller's thread, at once. */
-final class InMemoryRegistry implements Registry {
+class InMemoryRegistry implements Registry {
     private final Map<String, List<ProviderInfo>> providers = new ConcurrentHashMap<>();
     private final Map<String, List<ProviderListener>> listeners = new ConcurrentHashMap<>();
 

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +40,7 @@ final class ProviderRegistrations {
     private final ExecutorService background;
     /** Service keys registered while ZooKeeper was unreachable: their tree's ACLs are checked once it answers. */
     private final Set<String> uncheckedServiceKeys = ConcurrentHashMap.newKeySet();
-    private final Map<String, PersistentNode> registered = new ConcurrentHashMap<>();
+    private final Map<String, ProviderNode> registered = new ConcurrentHashMap<>();
 
     ProviderRegistrations(ZooKeeperSession session, RegistryAddress address, RegistryConfig config, ZooKeeperLayout layout,
                           TreeAcl treeAcl, ExecutorService background) {
@@ -57,7 +59,7 @@ final class ProviderRegistrations {
         byte[] data = provider.toNodeData().getBytes(StandardCharsets.UTF_8);
         if (session.connected()) {
             try {
-                createChecked(provider.serviceKey(), path, data);
+                checkBeforeCreate(provider.serviceKey(), path, data);
             } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
                      | KeeperException.OperationTimeoutException e) {
                 log.warn("ZooKeeper did not answer while registering {} ({}); the node will be created once it does", path, e.toString());
@@ -73,8 +75,8 @@ final class ProviderRegistrations {
         } else {
             deferTreeCheck(provider.serviceKey());
         }
-        PersistentNode node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path, data);
-        PersistentNode previous = registered.put(path, node);
+        ProviderNode node = new ProviderNode(client, path, data);
+        ProviderNode previous = registered.put(path, node);
         if (previous != null) {
             closeQuietly(previous, path);
         }
@@ -92,25 +94,33 @@ final class ProviderRegistrations {
     }
 
     /**
-     * Creates the parents (as containers) and the ephemeral provider node now, the way the {@link PersistentNode} that
-     * then keeps it would, so that ZooKeeper's refusal surfaces here; with credentials, checks and tightens the ACLs.
+     * Creates the parents (as containers) now and, with credentials, checks and tightens the ACLs, so that ZooKeeper's
+     * refusal surfaces here. The provider node itself is left to the {@link PersistentNode} that keeps it: created
+     * here too, it would be written twice (Curator sets the data of a node it finds), and every watching consumer
+     * would get a second event and read it again. Only where ZooKeeper might refuse that node (its parent's ACL does
+     * not grant these credentials, or anyone, create) is it created here first, for the refusal to fail the call.
      */
-    private void createChecked(String serviceKey, String path, byte[] data) throws Exception {
+    private void checkBeforeCreate(String serviceKey, String path, byte[] data) throws Exception {
+        String providers = layout.providersPath(serviceKey);
         try {
             createParents(serviceKey);
         } catch (KeeperException.NoAuthException e) {
-            throw aclCheck.refused(e.getPath() == null ? layout.providersPath(serviceKey) : e.getPath());
+            throw aclCheck.refused(e.getPath() == null ? providers : e.getPath());
         }
         if (secured) {
             aclCheck.secureTree(serviceKey);
+            aclCheck.secureNode(path); // left by our previous session, or planted: the PersistentNode takes it over, with our ACL
         }
+        if (!aclCheck.mayCreateUnder(providers)) {
+            createNow(path, data);
+        }
+    }
+
+    private void createNow(String path, byte[] data) throws Exception {
         try {
             client.create().withMode(CreateMode.EPHEMERAL).forPath(path, data);
         } catch (KeeperException.NodeExistsException e) {
-            // left by our previous session (it expires soon), or planted: the PersistentNode takes it over, with our ACL
-            if (secured) {
-                aclCheck.secureNode(path);
-            }
+            // left by our previous session (it expires soon), or planted: the PersistentNode takes it over
         } catch (KeeperException.NoAuthException e) {
             throw aclCheck.refused(path);
         }
@@ -169,12 +179,48 @@ final class ProviderRegistrations {
         }
     }
 
-    /** Deletes every provider node this registry published. */
-    void close() {
-        for (Map.Entry<String, PersistentNode> e : registered.entrySet()) {
-            closeQuietly(e.getValue(), e.getKey());
+    /** Withdraws these providers in one step: consumers see them all go together (see {@link ProviderNode}). */
+    void unregisterAll(Collection<ProviderInfo> providers) {
+        List<ProviderNode> nodes = new ArrayList<>();
+        for (ProviderInfo provider : providers) {
+            ProviderNode node = registered.remove(layout.providerPath(provider));
+            if (node != null) {
+                nodes.add(node);
+            }
         }
-        registered.clear();
+        deleteTogether(nodes);
+    }
+
+    /** Deletes every provider node this registry published, in one step. */
+    void close() {
+        List<ProviderNode> nodes = new ArrayList<>();
+        for (String path : List.copyOf(registered.keySet())) {
+            ProviderNode node = registered.remove(path);
+            if (node != null) {
+                nodes.add(node);
+            }
+        }
+        deleteTogether(nodes);
+    }
+
+    private void deleteTogether(List<ProviderNode> nodes) {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        List<String> paths = new ArrayList<>(nodes.size());
+        for (ProviderNode node : nodes) {
+            try {
+                String path = node.closeForBatch();
+                if (path != null) {
+                    paths.add(path);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not stop keeping {} cleanly ({}); ZooKeeper removes it when the session ends", node.getActualPath(), e.toString());
+            }
+        }
+        int failed = ProviderNode.deleteTogether(client, paths);
+        log.info("Unregistered {} provider node(s) together{}: {}", paths.size() - failed, failed == 0 ? "" : " (" + failed + " left to the session's end)",
+                paths.size() <= 10 ? paths : paths.subList(0, 10) + " …");
     }
 
     private static void closeQuietly(PersistentNode node, String path) {

@@ -11,6 +11,29 @@ public interface Registry extends AutoCloseable {
 
     void unregister(ProviderInfo provider);
 
+    /**
+     * Withdraws several providers at once, as a provider that exports many services does when it stops: consumers
+     * should see them all go together, not one by one as each unregister returns. By default one at a time; a
+     * failure to withdraw one does not keep the others (the first failure is thrown once all were tried).
+     */
+    default void unregisterAll(java.util.Collection<ProviderInfo> providers) {
+        RuntimeException first = null;
+        for (ProviderInfo provider : providers) {
+            try {
+                unregister(provider);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** Delivers the full provider list now (once known) and after every change. */
     Subscription subscribe(String serviceKey, ProviderListener listener);
 

@@ -59,6 +59,26 @@ final class TreeAcl {
         };
     }
 
+    /**
+     * True when ZooKeeper cannot refuse a new child under a node with {@code acl}: anyone may create there, or, with
+     * credentials ({@code ours} not null), their digest identity may. False means it may refuse, or that this cannot tell.
+     */
+    static boolean grantsCreate(List<ACL> acl, TreeAcl ours) {
+        for (ACL entry : acl) {
+            if ((entry.getPerms() & ZooDefs.Perms.CREATE) == 0) {
+                continue;
+            }
+            if (ZooDefs.Ids.ANYONE_ID_UNSAFE.equals(entry.getId())) {
+                return true;
+            }
+            if (ours != null && "digest".equals(entry.getId().getScheme())
+                    && ours.entries.stream().anyMatch(e -> e.getId().equals(entry.getId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean anyoneMayWrite(List<ACL> acl) {
         for (ACL entry : acl) {
             if (ZooDefs.Ids.ANYONE_ID_UNSAFE.equals(entry.getId()) && (entry.getPerms() & ~ZooDefs.Perms.READ) != 0) {

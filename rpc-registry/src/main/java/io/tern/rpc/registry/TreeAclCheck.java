@@ -84,6 +84,18 @@ final class TreeAclCheck {
         return true;
     }
 
+    /**
+     * True when ZooKeeper cannot refuse these credentials (or a client without any) a new node under {@code parent};
+     * false when it may, or when its ACL cannot be read to tell.
+     */
+    boolean mayCreateUnder(String parent) throws Exception {
+        try {
+            return TreeAcl.grantsCreate(client.getACL().forPath(parent), treeAcl);
+        } catch (KeeperException.NoNodeException | KeeperException.NoAuthException e) {
+            return false;
+        }
+    }
+
     /** After an open providers node was closed: names the nodes under it that others wrote while it was open. */
     private void warnForeignProviders(String providers) throws Exception {
         List<String> foreign = new ArrayList<>();

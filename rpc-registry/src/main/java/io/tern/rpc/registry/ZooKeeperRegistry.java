@@ -4,6 +4,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -77,6 +78,12 @@ public final class ZooKeeperRegistry implements Registry {
     @Override
     public void unregister(ProviderInfo provider) {
         registrations.unregister(provider);
+    }
+
+    /** In one ZooKeeper transaction (up to 1,000 nodes each): consumers see every one of them go at once. */
+    @Override
+    public void unregisterAll(Collection<ProviderInfo> providers) {
+        registrations.unregisterAll(providers);
     }
 
     @Override

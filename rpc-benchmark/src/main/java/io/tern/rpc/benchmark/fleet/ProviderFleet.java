@@ -1,9 +1,12 @@
 package io.tern.rpc.benchmark.fleet;
 
+import io.tern.rpc.registry.ProviderInfo;
 import io.tern.rpc.registry.Registries;
 import io.tern.rpc.registry.Registry;
 import io.tern.rpc.registry.RegistryConfig;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,10 +92,12 @@ final class ProviderFleet implements AutoCloseable {
         if (restartSession) {
             sessions[process].close(); // deletes its nodes, then ends the session
         } else {
+            List<ProviderInfo> leaving = new ArrayList<>(layout.perProcess);
             for (int k = 0; k < layout.perProcess; k++) {
                 int reg = process * layout.perProcess + k;
-                sessions[process].unregister(layout.info(reg, generation[reg], 0));
+                leaving.add(layout.info(reg, generation[reg], 0));
             }
+            sessions[process].unregisterAll(leaving); // together, as TernServer.offline() does
         }
     }
 

@@ -58,8 +58,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      * Answers a PING; a provider that keeps pinging without reading its PONGs fills this connection's outbound
      * buffer, and then the connection stops being read until that buffer drains (it is closed if it stays
      * silent for 3 heartbeat intervals). A legitimate provider sends one PING per drain, so this never stalls calls.
+     * The drain's PING comes right behind its GOAWAY, which closes an idle connection: a closed channel has no outbound
+     * buffer and so reads as "not writable", but it is no flood, and there is no one left to answer.
      */
     private void onPing(ChannelHandlerContext ctx, int id) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
         connection.writer.writeInBatch(ctx.channel(), FrameHeader.control(ctx.alloc(), MessageType.PONG, id));
         if (!ctx.channel().isWritable() && ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);

@@ -255,6 +255,27 @@ class ClientConnectionTest {
     }
 
     @Test
+    void aGracefulProviderStopLogsNoWarnOnTheConsumer() throws Exception {
+        // GOAWAY and the drain PING come in one flush: the idle connection closes at GOAWAY, before the PING is read
+        ClientConfig config = ClientConfig.builder().ioThreads(1).reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).build();
+        try (LogCapture log = LogCapture.of(ClientConnection.class); TransportClient client = new TransportClient(config)) {
+            for (int round = 1; round <= 3; round++) {
+                TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());
+                server.export(ExportedService.of(Greeter.class, new GreeterImpl(), "", "", ExportedService.ExecutionMode.EXECUTOR));
+                server.start();
+                ClientConnection c = readyConnection(client, server.port());
+                assertEquals(Status.OK, Calls.hello(c, "before stop", 5000).get(5, TimeUnit.SECONDS).status());
+                io.netty.channel.Channel channel = c.channel();
+                server.close();
+                Poll.until(Duration.ofSeconds(10), "the consumer to drop the stopped provider", () -> !channel.isActive());
+                channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS); // what the last read batch logged is in
+                int r = round;
+                assertEquals(List.of(), log.messages(Level.WARN), () -> "WARN on the consumer at graceful stop " + r);
+            }
+        }
+    }
+
+    @Test
     void heartbeatKeepsAConnectionToALiveProviderReady() throws Exception {
         ClientConfig config = ClientConfig.builder().ioThreads(1).heartbeatInterval(Duration.ofMillis(100)).build();
         TransportServer server = new TransportServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build());

@@ -1,5 +1,6 @@
 package io.tern.rpc.transport.internal;
 
+import ch.qos.logback.classic.Level;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.tern.rpc.RemoteException;
@@ -16,6 +17,7 @@ import io.tern.rpc.protocol.serialize.Serializer;
 import io.tern.rpc.protocol.serialize.Serializers;
 import io.tern.rpc.testsupport.Greeter;
 import io.tern.rpc.testsupport.GreeterImpl;
+import io.tern.rpc.testsupport.LogCapture;
 import io.tern.rpc.testsupport.Poll;
 import io.tern.rpc.transport.ClientConfig;
 import io.tern.rpc.transport.ExportedService;
@@ -267,6 +269,7 @@ class HostileProviderTest {
         }
         long heartbeatMs = 500; // the consumer closes a connection with no inbound bytes for 3 heartbeats
         try (AutoCloseable sampled = AttackHarness.sampledLeakDetection(); HostileProvider evil = new HostileProvider(4096);
+             LogCapture log = LogCapture.of(ClientConnection.class);
              TransportClient client = client(b -> b.heartbeatInterval(Duration.ofMillis(heartbeatMs)))) {
             ClientConnection evilConn = client.connection("127.0.0.1", evil.port());
             Poll.until(Duration.ofSeconds(5), "the consumer's connection to the hostile provider", () -> evilConn.state() == ClientConnection.State.READY);
@@ -276,6 +279,8 @@ class HostileProviderTest {
             try (AttackHarness h = AttackHarness.onConsumer(client.connection("127.0.0.1", good.port()))) {
                 h.run("consumer: PING flood without reading", LIMIT, c -> floodConsumer(c, evil, channel, chunk, heartbeatMs)).assertHeld();
             }
+            assertTrue(log.messages(Level.WARN).stream().anyMatch(m -> m.contains("sends PINGs without reading the PONGs")),
+                    () -> "the flood was not reported: " + log.messages(Level.WARN));
         }
     }
 
