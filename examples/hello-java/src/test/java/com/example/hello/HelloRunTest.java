@@ -60,8 +60,11 @@ class HelloRunTest {
 
         try (CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
             curator.start();
-            Poll.until(Duration.ofSeconds(60), "the provider registered at " + PROVIDERS + "; its output:\n" + providerOutput,
-                    () -> providers(curator).size() == 1);
+            try {
+                Poll.until(Duration.ofSeconds(60), "the provider registered at " + PROVIDERS, () -> providers(curator).size() == 1);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the provider's output:\n" + read(providerOutput), e);
+            }
             assertTrue(providers(curator).get(0).startsWith("127.0.0.1:"), () -> providers(curator).toString());
 
             String printed;
@@ -82,7 +85,7 @@ class HelloRunTest {
 
     /**
      * Runs {@code main} as {@code mvn exec:java} does, in a thread group of its own, with {@link System#out} captured,
-     * and fails if threads it started are still alive a while after it returned: exec:java waits 15 s for such
+     * and fails if threads it started are still alive 15 s after it returned: exec:java waits that long for such
      * threads, then warns.
      */
     private static String runLikeExecJava(Runnable main) throws InterruptedException {
@@ -107,10 +110,10 @@ class HelloRunTest {
         String printed = captured.toString(StandardCharsets.UTF_8);
         original.print(printed);
         assertNull(failure.get(), () -> "main failed: " + failure.get() + "\n" + printed);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (group.activeCount() > 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("threads still alive 10 s after main returned (exec:java would wait for them): "
+                throw new AssertionError("threads still alive 15 s after main returned (exec:java waits as long, then warns): "
                         + threadNames(group));
             }
             Thread.sleep(20);
