@@ -1,5 +1,6 @@
 package io.tern.rpc.cluster;
 
+import io.netty.util.Timeout;
 import io.tern.rpc.protocol.Failures;
 import io.tern.rpc.protocol.RpcResponse;
 import io.tern.rpc.transport.internal.CallFuture;
@@ -12,6 +13,10 @@ import java.util.concurrent.TimeoutException;
  * A reference's first calls wait, each within its own deadline, for the registry's first provider list: each waiter
  * times out on a copy, so the shortest deadline never fails the others or the list future itself. Once the list has
  * come, a call passes straight through.
+ *
+ * <p>The deadline runs on the client's timer wheel, not {@code CompletableFuture.orTimeout}: the JDK's delay thread
+ * behind it lives as long as the JVM, so {@code mvn exec:java} of a consumer's main waited 15 s for it after
+ * {@link TernClient#close()}.
  */
 final class AwaitProviders implements ClientFilter {
     private final Directory directory;
@@ -27,7 +32,11 @@ final class AwaitProviders implements ClientFilter {
             return next.invoke(invocation);
         }
         Waiting waiting = new Waiting();
-        first.copy().orTimeout(Math.max(1, invocation.remainingMillis()), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+        CompletableFuture<Void> listOrDeadline = first.copy();
+        Timeout deadline = directory.client().timer().newTimeout(t -> listOrDeadline.completeExceptionally(new TimeoutException()),
+                Math.max(1, invocation.remainingMillis()), TimeUnit.MILLISECONDS);
+        listOrDeadline.whenComplete((v, e) -> {
+            deadline.cancel();
             if (e != null) {
                 waiting.completeExceptionally(Balancing.noProvider(directory, invocation, Failures.unwrap(e) instanceof TimeoutException
                         ? "none registered before the call's deadline" : e.toString()));

@@ -63,4 +63,20 @@ class FirstCallWaitTest {
             assertEquals("hello again", impatient.hello("again"), "the impatient reference works once providers are listed");
         }
     }
+
+    /**
+     * A waiter's deadline runs on the client's own timer, which ends with the client: the JDK's delay thread (behind
+     * CompletableFuture.orTimeout) lives as long as the JVM, so {@code mvn exec:java} of a consumer waited 15 s for it.
+     */
+    @Test
+    void aWaitersDeadlineFiresOnTheClientsTimer() throws Exception {
+        InMemoryRegistry registry = new InMemoryRegistry();
+        try (TransportClient rpc = new TransportClient(ClientConfig.builder().ioThreads(1).build());
+             Directory directory = new Directory(Greeter.class.getName(), registry, rpc)) {
+            Reference<Greeter> reference = Reference.to(Greeter.class).timeout(Duration.ofMillis(100));
+            Greeter greeter = reference.create(reference.callPath(directory), directory.describe());
+            CompletableFuture<String> failedOn = greeter.helloAsync("nobody").handle((v, e) -> Thread.currentThread().getName());
+            assertTrue(failedOn.get(5, TimeUnit.SECONDS).startsWith("tern-client-timer"), failedOn.get());
+        }
+    }
 }

@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +27,11 @@ final class ZooKeeperSession {
     private final RegistryAddress address;
     private final RegistryConfig config;
     private final CuratorFramework client;
+    /**
+     * Where Curator runs its "safe" notifications (CuratorCache's listeners). Curator makes its own otherwise and never
+     * shuts it down: its thread outlived close(), and {@code mvn exec:java} waited 15 s for it after a consumer's main.
+     */
+    private final ExecutorService notifications;
     private final long emptyGraceNanos;
     private volatile Runnable onConnected = () -> { };
     private volatile Runnable onNewSession = () -> { };
@@ -37,16 +45,30 @@ final class ZooKeeperSession {
         this.address = address;
         this.config = config;
         this.emptyGraceNanos = Math.min(config.sessionTimeout().toNanos(), TimeUnit.SECONDS.toNanos(10));
+        this.notifications = notificationExecutor(address);
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(address.connectString())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectTimeout().toMillis())
-                .retryPolicy(new ExponentialBackoffRetry((int) config.retryBaseSleep().toMillis(), config.retryMaxRetries()));
+                .retryPolicy(new ExponentialBackoffRetry((int) config.retryBaseSleep().toMillis(), config.retryMaxRetries()))
+                .runSafeService(notifications);
         if (treeAcl != null) {
             builder.authorization("digest", (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8))
                     .aclProvider(treeAcl.provider(layout));
         }
         this.client = builder.build();
+    }
+
+    /**
+     * One daemon thread, as Curator's own. After {@link #close()} a late notification is dropped (the caches are
+     * closed, nobody listens): Curator would otherwise get a RejectedExecutionException on its event thread.
+     */
+    private static ExecutorService notificationExecutor(RegistryAddress address) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "tern-registry-notify");
+            t.setDaemon(true);
+            return t;
+        }, (task, executor) -> log.debug("Registry {} closed: a late ZooKeeper notification is dropped", address));
     }
 
     CuratorFramework client() {
@@ -72,6 +94,7 @@ final class ZooKeeperSession {
         }
         if (!up) {
             client.close();
+            notifications.shutdown();
             throw new RegistryUnavailableException(address.connectString(), config.connectTimeout());
         }
         connected = true;
@@ -157,6 +180,7 @@ final class ZooKeeperSession {
 
     void close() {
         client.close();
+        notifications.shutdown(); // queued notifications still run, then its thread ends
         status = new RegistryStatus(RegistryStatus.State.CLOSED, Instant.now(), address + ": closed");
     }
 }

@@ -62,7 +62,7 @@ final class ThreadCpu {
         return byKind.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** "fleet-consumer-17-SendThread(127.0.0.1:4711)" -> "SendThread"; "Curator-SafeNotifyService-0" -> "Curator-SafeNotifyService". */
+    /** "fleet-consumer-17-SendThread(127.0.0.1:4711)" -> "SendThread"; "tern-registry-notify" -> the cache listeners' thread. */
     static String kind(String name) {
         if (name.contains("-SendThread")) {
             return "ZooKeeper SendThread (socket I/O, decoding)";
@@ -70,7 +70,7 @@ final class ThreadCpu {
         if (name.contains("-EventThread")) {
             return "ZooKeeper EventThread (watch events, Curator callbacks)";
         }
-        if (name.contains("SafeNotifyService")) {
+        if (name.startsWith("tern-registry-notify") || name.contains("SafeNotifyService")) { // Curator's own before Tern gave it one
             return "Curator SafeNotifyService (cache listeners: Tern's list decode + delivery)";
         }
         String k = name.replaceAll("\\(.*\\)", "").replaceAll("[-:]?\\d+", "").replaceAll("--+", "-");

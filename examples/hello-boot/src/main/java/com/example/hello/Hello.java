@@ -1,0 +1,5 @@
+package com.example.hello;
+
+public interface Hello {
+    String hello(String name);
+}
