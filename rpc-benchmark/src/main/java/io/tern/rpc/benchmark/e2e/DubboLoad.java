@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Dubbo consumer: a {@link ReferenceConfig} of {@link EchoService} by direct URL {@code dubbo://127.0.0.1:port} (no
@@ -21,7 +19,7 @@ import java.util.function.Function;
  * 10 s timeout as Tern's calls (Dubbo's default is 1 s). The interface returns {@code CompletableFuture}, so calls
  * are async; each slot issues its next call from the completion of the previous one, on whatever thread Dubbo
  * completes the future, as {@link TernLoad}'s slots do, through the same direct interface calls
- * ({@link TernLoad#invoker}).
+ * ({@link ProxySlots}).
  */
 final class DubboLoad implements LoadTarget {
     private static final long VERIFY_SECONDS = 60;
@@ -62,7 +60,7 @@ final class DubboLoad implements LoadTarget {
         Object echoed;
         while (true) {
             try {
-                echoed = TernLoad.invoker(call).apply(service).get(WireSamples.TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+                echoed = ProxySlots.invoker(call).apply(service).get(WireSamples.TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
                 break;
             } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
@@ -83,41 +81,7 @@ final class DubboLoad implements LoadTarget {
         } catch (Exception e) {
             throw new IllegalStateException("Dubbo " + call + " call failed", e);
         }
-        Function<EchoService, CompletableFuture<?>> invoke = TernLoad.invoker(call);
-        for (int i = 0; i < concurrency; i++) {
-            new Slot(invoke, state).fire();
-        }
-    }
-
-    private final class Slot implements BiConsumer<Object, Throwable> {
-        private final Function<EchoService, CompletableFuture<?>> invoke;
-        private final LoopState state;
-        private long startNanos;
-
-        Slot(Function<EchoService, CompletableFuture<?>> invoke, LoopState state) {
-            this.invoke = invoke;
-            this.state = state;
-        }
-
-        void fire() {
-            startNanos = System.nanoTime();
-            invoke.apply(service).whenComplete(this);
-        }
-
-        @Override
-        public void accept(Object result, Throwable error) {
-            long now = System.nanoTime();
-            if (error == null && result != null) {
-                state.record(now - startNanos);
-            } else {
-                state.error(error != null ? error : new IllegalStateException("null result"));
-            }
-            if (state.running) {
-                fire();
-            } else {
-                state.stopped();
-            }
-        }
+        ProxySlots.start(service, call, concurrency, state);
     }
 
     @Override

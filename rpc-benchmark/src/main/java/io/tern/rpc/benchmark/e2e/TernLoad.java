@@ -1,9 +1,7 @@
 package io.tern.rpc.benchmark.e2e;
 
-import io.tern.rpc.benchmark.model.BlobPojo;
 import io.tern.rpc.benchmark.model.EchoService;
 import io.tern.rpc.benchmark.model.Payloads;
-import io.tern.rpc.benchmark.model.RowsPojo;
 import io.tern.rpc.benchmark.model.SmallPojo;
 import io.tern.rpc.benchmark.model.WireSamples;
 import io.tern.rpc.cluster.Reference;
@@ -14,7 +12,6 @@ import io.tern.rpc.transport.TransportClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -49,7 +46,7 @@ final class TernLoad implements LoadTarget {
 
     @Override
     public void start(String call, int concurrency, LoopState state) {
-        Function<EchoService, CompletableFuture<?>> invoke = invoker(call);
+        Function<EchoService, CompletableFuture<?>> invoke = ProxySlots.invoker(call);
         if (!call.equals("echo") && !call.equals("pojo")) {
             // the size calls are checked once before they are measured
             Object echoed = invoke.apply(service).join();
@@ -57,52 +54,7 @@ final class TernLoad implements LoadTarget {
                 throw new IllegalStateException("the Tern provider did not echo the " + call + " argument");
             }
         }
-        for (int i = 0; i < concurrency; i++) {
-            new Slot(invoke, state).fire();
-        }
-    }
-
-    /** The call as a function of the proxy: a direct interface call, no reflection on the consumer's side. */
-    static Function<EchoService, CompletableFuture<?>> invoker(String call) {
-        Object arg = WireSamples.argument(call);
-        return switch (WireSamples.method(call).getName()) {
-            case "echo" -> s -> s.echo((String) arg);
-            case "echoPojo" -> s -> s.echoPojo((SmallPojo) arg);
-            case "echoBlob" -> s -> s.echoBlob((BlobPojo) arg);
-            case "echoRows" -> s -> s.echoRows((RowsPojo) arg);
-            default -> throw new IllegalArgumentException(call);
-        };
-    }
-
-    private final class Slot implements BiConsumer<Object, Throwable> {
-        private final Function<EchoService, CompletableFuture<?>> invoke;
-        private final LoopState state;
-        private long startNanos;
-
-        Slot(Function<EchoService, CompletableFuture<?>> invoke, LoopState state) {
-            this.invoke = invoke;
-            this.state = state;
-        }
-
-        void fire() {
-            startNanos = System.nanoTime();
-            invoke.apply(service).whenComplete(this);
-        }
-
-        @Override
-        public void accept(Object result, Throwable error) {
-            long now = System.nanoTime();
-            if (error == null && result != null) {
-                state.record(now - startNanos);
-            } else {
-                state.error(error != null ? error : new IllegalStateException("null result"));
-            }
-            if (state.running) {
-                fire();
-            } else {
-                state.stopped();
-            }
-        }
+        ProxySlots.start(service, call, concurrency, state);
     }
 
     @Override
