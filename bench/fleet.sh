@@ -33,17 +33,9 @@ fi
 # snapshot the project's classes: a concurrent build in this tree must not swap code under a running benchmark
 SNAP=rpc-benchmark/target/fleet-snapshot
 rm -rf "$SNAP" && mkdir -p "$SNAP"
-cp -r rpc-benchmark/target/classes "$SNAP/rpc-benchmark"
-CP="$SNAP/rpc-benchmark"
-IFS=':' read -r -a ENTRIES < rpc-benchmark/target/classpath.txt || true  # the file has no trailing newline
-for e in "${ENTRIES[@]}"; do
-  if [[ -d "$e" ]]; then
-    name=$(basename "$(dirname "$(dirname "$e")")")
-    cp -r "$e" "$SNAP/$name" && CP="$CP:$SNAP/$name"
-  else
-    CP="$CP:$e"
-  fi
-done
+# shellcheck source=bench/snapshot.sh
+source bench/snapshot.sh
+snapshot_classpath "$SNAP"
 LABEL="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) · $(nproc) cores · load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p bench/results
 OUT=bench/results/fleet-latest.md

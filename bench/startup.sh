@@ -36,17 +36,9 @@ PROVIDER_JAR=$(jar)
 SNAP=rpc-benchmark/target/startup-snapshot
 rm -rf "$SNAP" && mkdir -p "$SNAP"
 cp "$PROVIDER_JAR" "$SNAP/demo-provider.jar"
-cp -r rpc-benchmark/target/classes "$SNAP/rpc-benchmark"
-CP="$SNAP/rpc-benchmark"
-IFS=':' read -r -a ENTRIES < rpc-benchmark/target/classpath.txt || true  # the file has no trailing newline
-for e in "${ENTRIES[@]}"; do
-  if [[ -d "$e" ]]; then
-    name=$(basename "$(dirname "$(dirname "$e")")")
-    cp -r "$e" "$SNAP/$name" && CP="$CP:$SNAP/$name"
-  else
-    CP="$CP:$e"
-  fi
-done
+# shellcheck source=bench/snapshot.sh
+source bench/snapshot.sh
+snapshot_classpath "$SNAP"
 LABEL="$(date -u +%Y-%m-%dT%H:%MZ) · commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) · $(nproc) cores · load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p bench/results
 java -Xmx512m -cp "$CP" io.tern.rpc.benchmark.startup.StartupBench --jar "$SNAP/demo-provider.jar" --runs "$RUNS" \
